@@ -1,0 +1,46 @@
+import type { IncomingMessage } from 'node:http';
+import type { JsonRpcConnection } from '../interfaces/json-rpc-connection.interface.js';
+import type { JsonRpcContext, JsonRpcTransport } from '../interfaces/json-rpc-context.interface.js';
+import type { JsonRpcId } from '../protocol/json-rpc.types.js';
+import type { RpcCall } from '../protocol/validate-request.js';
+
+/** Where a message came from: built once per HTTP request or per WS connection. */
+export interface CallOrigin {
+  readonly transport: JsonRpcTransport;
+  readonly request: IncomingMessage;
+  readonly principal: unknown;
+  readonly connection?: JsonRpcConnection;
+}
+
+/** The `JsonRpcContext` of one call. */
+export class JsonRpcCallContext implements JsonRpcContext {
+  readonly transport: JsonRpcTransport;
+  readonly method: string;
+  readonly id: JsonRpcId;
+  readonly isNotification: boolean;
+  readonly principal: unknown;
+  readonly connection: JsonRpcConnection | undefined;
+  readonly request: IncomingMessage;
+  // An AbortController per call is measurable on the hot path; most handlers never look.
+  private controller: AbortController | undefined;
+
+  constructor(origin: CallOrigin, call: RpcCall) {
+    this.transport = origin.transport;
+    this.request = origin.request;
+    this.principal = origin.principal;
+    this.connection = origin.connection;
+    this.method = call.method;
+    this.id = call.id;
+    this.isNotification = call.isNotification;
+  }
+
+  get signal(): AbortSignal {
+    this.controller ??= new AbortController();
+    return this.controller.signal;
+  }
+
+  /** Aborts `signal` (if anyone asked for it). */
+  abort(reason?: unknown): void {
+    this.controller?.abort(reason);
+  }
+}

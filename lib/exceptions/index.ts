@@ -1,0 +1,1 @@
+export * from './json-rpc.exception.js';

@@ -1,0 +1,17 @@
+export { JsonRpcModule } from './json-rpc.module.js';
+export { JSON_RPC_CONTEXT_TYPE } from './json-rpc.constants.js';
+export { DEFAULT_LIMITS } from './json-rpc-options.js';
+export * from './decorators/index.js';
+export * from './exceptions/index.js';
+export * from './interfaces/index.js';
+export { JsonRpcExecutionContext, type JsonRpcContextType } from './context/json-rpc-execution-context.js';
+export { JsonRpcErrorCode, httpStatusToErrorCode } from './protocol/error-codes.js';
+export type {
+  JsonRpcErrorObject,
+  JsonRpcId,
+  JsonRpcParams,
+  JsonRpcRequest,
+  JsonRpcResponse,
+  JsonRpcErrorResponse,
+  JsonRpcSuccessResponse,
+} from './protocol/json-rpc.types.js';

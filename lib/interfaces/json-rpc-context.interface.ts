@@ -1,0 +1,28 @@
+import type { IncomingMessage } from 'node:http';
+import type { JsonRpcId } from '../protocol/json-rpc.types.js';
+import type { JsonRpcConnection } from './json-rpc-connection.interface.js';
+
+export type JsonRpcTransport = 'ws' | 'http';
+
+/**
+ * Everything about one call: available through `@RpcCtx()` and as
+ * `ExecutionContext.switchToRpc().getContext()` in guards, interceptors and filters.
+ *
+ * @publicApi
+ */
+export interface JsonRpcContext<TPrincipal = unknown> {
+  readonly transport: JsonRpcTransport;
+  /** The method name as called, namespace included. */
+  readonly method: string;
+  /** The request id; `null` for notifications (see `isNotification`). */
+  readonly id: JsonRpcId;
+  readonly isNotification: boolean;
+  /** Who is calling, as returned by the `authenticate` option; `undefined` without it. */
+  readonly principal: TPrincipal | undefined;
+  /** The WebSocket connection (WS only). */
+  readonly connection?: JsonRpcConnection;
+  /** The HTTP request (HTTP) or the WebSocket upgrade request (WS): headers are readable on both. */
+  readonly request: IncomingMessage;
+  /** Aborted when the call is abandoned (client gone). Created on first access. */
+  readonly signal: AbortSignal;
+}

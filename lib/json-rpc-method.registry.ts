@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import type { JsonRpcCallContext } from './context/json-rpc-call-context.js';
+import type { JsonRpcParams } from './protocol/json-rpc.types.js';
+
+/** One served method, with its Nest pipeline already built. */
+export interface RegisteredMethod {
+  readonly name: string;
+  readonly description: string | undefined;
+  /** `ClassName.methodKey`, for messages. */
+  readonly handlerName: string;
+  /** Runs guards -> interceptors -> pipes -> handler, with filters around all. */
+  invoke(params: JsonRpcParams | undefined, ctx: JsonRpcCallContext): Promise<unknown>;
+}
+
+/**
+ * Name -> method. A `Map`, so a name such as `constructor` or `__proto__`
+ * can never resolve to something inherited.
+ */
+@Injectable()
+export class JsonRpcMethodRegistry {
+  private readonly methods = new Map<string, RegisteredMethod>();
+
+  add(method: RegisteredMethod): void {
+    const existing = this.methods.get(method.name);
+    if (existing) {
+      throw new Error(
+        `JSON-RPC method "${method.name}" is declared twice: by ${existing.handlerName} and by ${method.handlerName}. Method names must be unique.`,
+      );
+    }
+    this.methods.set(method.name, method);
+  }
+
+  get(name: string): RegisteredMethod | undefined {
+    return this.methods.get(name);
+  }
+
+  list(): RegisteredMethod[] {
+    return [...this.methods.values()];
+  }
+}

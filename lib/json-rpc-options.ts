@@ -1,0 +1,35 @@
+import type { JsonRpcLimits } from './interfaces/json-rpc-limits.interface.js';
+import type { JsonRpcModuleOptions, ResolvedJsonRpcOptions } from './interfaces/json-rpc-module-options.interface.js';
+
+/** Secure defaults for a public endpoint (go-ethereum, jsonrpsee, OWASP); README "Limits". */
+export const DEFAULT_LIMITS: Readonly<JsonRpcLimits> = Object.freeze({
+  maxMessageBytes: 1024 * 1024,
+  maxBatchSize: 100,
+  maxMethodNameLength: 256,
+  maxParamsDepth: 32,
+});
+
+export const DEFAULT_PATH = '/rpc';
+
+function normalizePath(path: string): string {
+  const withSlash = path.startsWith('/') ? path : `/${path}`;
+  return withSlash.length > 1 && withSlash.endsWith('/') ? withSlash.slice(0, -1) : withSlash;
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`JsonRpcModule: limits.${name} must be a positive integer, got ${value}`);
+  return value;
+}
+
+/** The single place where defaults are merged and options checked. */
+export function resolveOptions(options: JsonRpcModuleOptions = {}): ResolvedJsonRpcOptions {
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  for (const [name, value] of Object.entries(limits)) positiveInteger(name, value);
+  return {
+    path: normalizePath(options.path ?? DEFAULT_PATH),
+    http: options.http ?? true,
+    ws: options.ws ?? true,
+    limits,
+    exposeErrorDetails: options.exposeErrorDetails ?? false,
+  };
+}

@@ -1,0 +1,13 @@
+/** The value of `ExecutionContext.getType()` for calls made through this library. */
+export const JSON_RPC_CONTEXT_TYPE = 'json-rpc';
+
+/** Metadata keys: namespaced and private, so nothing collides with Nest's own. */
+export const RPC_SERVICE_METADATA = 'json-rpc:service';
+export const RPC_METHOD_METADATA = 'json-rpc:method';
+export const RPC_ARGS_METADATA = 'json-rpc:args';
+
+/** Token of the options after defaults were merged in. */
+export const JSON_RPC_RESOLVED_OPTIONS = Symbol('JSON_RPC_RESOLVED_OPTIONS');
+
+/** Method names reserved by JSON-RPC 2.0 for rpc-internal methods. */
+export const RESERVED_METHOD_PREFIX = 'rpc.';

@@ -1,0 +1,137 @@
+import { Injectable, Logger, type OnModuleInit, type Type } from '@nestjs/common';
+import { ContextIdFactory, DiscoveryService, ExternalContextCreator, MetadataScanner, ModuleRef } from '@nestjs/core';
+import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
+import { JsonRpcParamsFactory } from './context/json-rpc-params.factory.js';
+import type { RpcServiceMetadata } from './decorators/rpc-service.decorator.js';
+import { RpcParamtype } from './enums/rpc-paramtype.enum.js';
+import type { RpcMethodMetadata } from './interfaces/rpc-method-options.interface.js';
+import { JsonRpcMethodRegistry, type RegisteredMethod } from './json-rpc-method.registry.js';
+import {
+  JSON_RPC_CONTEXT_TYPE,
+  RESERVED_METHOD_PREFIX,
+  RPC_ARGS_METADATA,
+  RPC_METHOD_METADATA,
+  RPC_SERVICE_METADATA,
+} from './json-rpc.constants.js';
+
+/** All three on: ExternalContextCreator treats a partial object as "the rest off". */
+const PIPELINE = { guards: true, interceptors: true, filters: true };
+
+type Handler = (...args: unknown[]) => unknown;
+type ProxyFn = (...args: unknown[]) => Promise<unknown>;
+
+/**
+ * Finds every `@RpcMethod()` at bootstrap and registers it with its Nest
+ * pipeline built once (per call only for request-scoped hosts). Runs in
+ * `onModuleInit`, i.e. after the app's `useGlobal*()` calls, which the
+ * pipeline snapshots.
+ */
+@Injectable()
+export class JsonRpcExplorer implements OnModuleInit {
+  private readonly logger = new Logger('JsonRpc');
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly contextCreator: ExternalContextCreator,
+    private readonly moduleRef: ModuleRef,
+    private readonly registry: JsonRpcMethodRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    for (const wrapper of [...this.discovery.getProviders(), ...this.discovery.getControllers()]) {
+      this.explore(wrapper);
+    }
+    this.logger.log(`${this.registry.list().length} JSON-RPC method(s) registered`);
+  }
+
+  private explore(wrapper: InstanceWrapper): void {
+    const isStatic = wrapper.isDependencyTreeStatic();
+    const hostClass = (isStatic ? wrapper.instance?.constructor : wrapper.metatype) as Type | undefined;
+    if (typeof hostClass !== 'function' || !hostClass.prototype) return;
+    const prototype = hostClass.prototype as Record<string, Handler>;
+    const service = Reflect.getMetadata(RPC_SERVICE_METADATA, hostClass) as RpcServiceMetadata | undefined;
+
+    for (const methodKey of this.scanner.getAllMethodNames(prototype)) {
+      const meta = Reflect.getMetadata(RPC_METHOD_METADATA, prototype[methodKey]!) as RpcMethodMetadata | undefined;
+      if (!meta) continue;
+      const name = this.methodName(hostClass, methodKey, service, meta);
+      this.ensurePositionalArgs(hostClass, methodKey);
+      const factory = new JsonRpcParamsFactory(meta.paramNames);
+      const invoke = isStatic
+        ? this.staticInvoker(wrapper.instance as object, methodKey, factory)
+        : this.scopedInvoker(wrapper, hostClass, methodKey, factory);
+      const method: RegisteredMethod = {
+        name,
+        description: meta.description,
+        handlerName: `${hostClass.name}.${methodKey}`,
+        invoke: invoke as RegisteredMethod['invoke'],
+      };
+      this.registry.add(method);
+    }
+  }
+
+  private methodName(hostClass: Type, methodKey: string, service: RpcServiceMetadata | undefined, meta: RpcMethodMetadata): string {
+    const where = `@RpcMethod() on ${hostClass.name}.${methodKey}`;
+    const own = meta.name ?? methodKey;
+    if (typeof own !== 'string' || own.length === 0) throw new Error(`${where}: the name must be a non-empty string`);
+    const namespace = service?.namespace;
+    if (namespace !== undefined && (typeof namespace !== 'string' || namespace.length === 0)) {
+      throw new Error(`@RpcService() on ${hostClass.name}: the namespace must be a non-empty string`);
+    }
+    const name = namespace ? `${namespace}.${own}` : own;
+    if (name.startsWith(RESERVED_METHOD_PREFIX)) {
+      throw new Error(`${where}: "${name}" starts with "${RESERVED_METHOD_PREFIX}", which JSON-RPC 2.0 reserves`);
+    }
+    return name;
+  }
+
+  /**
+   * A handler with no param decorators gets the positional params as its
+   * arguments, in order. Recorded as param metadata so that ExternalContextCreator
+   * still sees `[params, ctx]` (what guards and interceptors read).
+   */
+  private ensurePositionalArgs(hostClass: Type, methodKey: string): void {
+    if (Reflect.getMetadata(RPC_ARGS_METADATA, hostClass, methodKey)) return;
+    const arity = (hostClass.prototype as Record<string, Handler>)[methodKey]!.length;
+    const args: Record<string, { index: number; data: number; pipes: [] }> = {};
+    for (let index = 0; index < arity; index++) {
+      args[`${RpcParamtype.POSITIONAL}:${index}`] = { index, data: index, pipes: [] };
+    }
+    Reflect.defineMetadata(RPC_ARGS_METADATA, args, hostClass, methodKey);
+  }
+
+  private create(host: object, methodKey: string, factory: JsonRpcParamsFactory, contextId?: ReturnType<typeof ContextIdFactory.create>, inquirerId?: string): ProxyFn {
+    const callback = (host as Record<string, Handler>)[methodKey]!;
+    return this.contextCreator.create(
+      host,
+      callback,
+      methodKey,
+      RPC_ARGS_METADATA,
+      factory,
+      contextId,
+      inquirerId,
+      PIPELINE,
+      JSON_RPC_CONTEXT_TYPE,
+    ) as ProxyFn;
+  }
+
+  private staticInvoker(instance: object, methodKey: string, factory: JsonRpcParamsFactory): ProxyFn {
+    return this.create(instance, methodKey, factory);
+  }
+
+  /**
+   * Request-scoped (or durable) hosts: one DI sub-tree per call, the call's
+   * context being the REQUEST object, as graphql does per resolver call.
+   */
+  private scopedInvoker(wrapper: InstanceWrapper, hostClass: Type, methodKey: string, factory: JsonRpcParamsFactory): ProxyFn {
+    const durable = wrapper.isDependencyTreeDurable();
+    return async (params: unknown, ctx: unknown) => {
+      const contextId = ContextIdFactory.getByRequest(ctx as object);
+      const request = durable && contextId.payload !== undefined ? contextId.payload : ctx;
+      this.moduleRef.registerRequestByContextId(request, contextId);
+      const host = await this.moduleRef.resolve(hostClass, contextId, { strict: false });
+      return this.create(host as object, methodKey, factory, contextId, wrapper.id)(params, ctx);
+    };
+  }
+}

@@ -1,0 +1,48 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { JsonRpcHttpTransport } from './http/json-rpc-http.transport.js';
+import type { JsonRpcModuleOptions } from './interfaces/json-rpc-module-options.interface.js';
+import {
+  JSON_RPC_ASYNC_OPTIONS_TYPE,
+  JSON_RPC_MODULE_OPTIONS,
+  JSON_RPC_OPTIONS_TYPE,
+  JsonRpcConfigurableModule,
+} from './json-rpc-module-definition.js';
+import { JsonRpcMethodRegistry } from './json-rpc-method.registry.js';
+import { resolveOptions } from './json-rpc-options.js';
+import { JSON_RPC_RESOLVED_OPTIONS } from './json-rpc.constants.js';
+import { JsonRpcDispatcher } from './json-rpc.dispatcher.js';
+import { JsonRpcExplorer } from './json-rpc.explorer.js';
+import { JsonRpcWsTransport } from './ws/json-rpc-ws.transport.js';
+
+/**
+ * Serves every `@RpcMethod()` of the app over HTTP `POST {path}` and WebSocket
+ * `{path}`, on the app's own server and port.
+ *
+ * @publicApi
+ */
+@Module({
+  imports: [DiscoveryModule],
+  providers: [
+    {
+      provide: JSON_RPC_RESOLVED_OPTIONS,
+      useFactory: (options: JsonRpcModuleOptions) => resolveOptions(options),
+      inject: [JSON_RPC_MODULE_OPTIONS],
+    },
+    JsonRpcMethodRegistry,
+    JsonRpcExplorer,
+    JsonRpcDispatcher,
+    JsonRpcHttpTransport,
+    JsonRpcWsTransport,
+  ],
+})
+export class JsonRpcModule extends JsonRpcConfigurableModule {
+  /** Every option has a default, so `forRoot()` alone serves `/rpc`. */
+  static override forRoot(options: typeof JSON_RPC_OPTIONS_TYPE = {}): DynamicModule {
+    return super.forRoot(options);
+  }
+
+  static override forRootAsync(options: typeof JSON_RPC_ASYNC_OPTIONS_TYPE): DynamicModule {
+    return super.forRootAsync(options);
+  }
+}
