@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { CallOrigin } from '../context/json-rpc-call-context.js';
@@ -30,7 +30,7 @@ const CLOSE_GRACE_MS = 2000;
  * to whoever listened before (e.g. the app's own WsAdapter gateways).
  */
 @Injectable()
-export class JsonRpcWsTransport implements OnApplicationBootstrap, OnApplicationShutdown {
+export class JsonRpcWsTransport implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('JsonRpc');
   private readonly connections = new Set<JsonRpcWsConnection>();
   private server: WebSocketServer | undefined;
@@ -62,7 +62,8 @@ export class JsonRpcWsTransport implements OnApplicationBootstrap, OnApplication
     this.logger.log(`WebSocket endpoint: ${this.options.path}`);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before the HTTP server is closed: it would otherwise wait on every open socket.
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.httpServer) {
       this.httpServer.off('upgrade', this.router);
       for (const listener of this.previousListeners) this.httpServer.on('upgrade', listener);

@@ -5,10 +5,10 @@ export interface HttpReply {
   json: unknown;
 }
 
-export async function postRaw(url: string, body: string | Buffer, headers: Record<string, string> = {}): Promise<HttpReply> {
+export async function postRaw(url: string, body: string | Uint8Array, headers: Record<string, string> = {}): Promise<HttpReply> {
   const response = await fetch(url, {
     method: 'POST',
-    body,
+    body: body as BodyInit,
     headers: { 'content-type': 'application/json', ...headers },
   });
   const text = await response.text();
