@@ -11,3 +11,10 @@ export const JSON_RPC_RESOLVED_OPTIONS = Symbol('JSON_RPC_RESOLVED_OPTIONS');
 
 /** Method names reserved by JSON-RPC 2.0 for rpc-internal methods. */
 export const RESERVED_METHOD_PREFIX = 'rpc.';
+
+/**
+ * Where `createParamDecorator()` records custom param decorators (Nest's
+ * ROUTE_ARGS_METADATA / CUSTOM_ROUTE_ARGS_METADATA, not on the root exports).
+ */
+export const NEST_ROUTE_ARGS_METADATA = '__routeArguments__';
+export const NEST_CUSTOM_ROUTE_ARGS_MARK = '__customRouteArgs__';

@@ -8,6 +8,8 @@ import type { RpcMethodMetadata } from './interfaces/rpc-method-options.interfac
 import { JsonRpcMethodRegistry, type RegisteredMethod } from './json-rpc-method.registry.js';
 import {
   JSON_RPC_CONTEXT_TYPE,
+  NEST_CUSTOM_ROUTE_ARGS_MARK,
+  NEST_ROUTE_ARGS_METADATA,
   RESERVED_METHOD_PREFIX,
   RPC_ARGS_METADATA,
   RPC_METHOD_METADATA,
@@ -56,7 +58,7 @@ export class JsonRpcExplorer implements OnModuleInit {
       const meta = Reflect.getMetadata(RPC_METHOD_METADATA, prototype[methodKey]!) as RpcMethodMetadata | undefined;
       if (!meta) continue;
       const name = this.methodName(hostClass, methodKey, service, meta);
-      this.ensurePositionalArgs(hostClass, methodKey);
+      this.settleArgsMetadata(hostClass, methodKey);
       const factory = new JsonRpcParamsFactory(meta.paramNames);
       const invoke = isStatic
         ? this.staticInvoker(wrapper.instance as object, methodKey, factory)
@@ -87,16 +89,25 @@ export class JsonRpcExplorer implements OnModuleInit {
   }
 
   /**
-   * A handler with no param decorators gets the positional params as its
-   * arguments, in order. Recorded as param metadata so that ExternalContextCreator
-   * still sees `[params, ctx]` (what guards and interceptors read).
+   * Settles the handler's argument metadata under our key, once:
+   * - custom param decorators made with `createParamDecorator()` (they write
+   *   Nest's route-args key) are carried over, so `@CurrentUser()` works here too;
+   * - a handler with no param decorators at all gets the positional params as its
+   *   arguments, in order. Kept as param metadata so that ExternalContextCreator
+   *   still passes `[params, ctx]` to guards and interceptors.
    */
-  private ensurePositionalArgs(hostClass: Type, methodKey: string): void {
-    if (Reflect.getMetadata(RPC_ARGS_METADATA, hostClass, methodKey)) return;
-    const arity = (hostClass.prototype as Record<string, Handler>)[methodKey]!.length;
-    const args: Record<string, { index: number; data: number; pipes: [] }> = {};
-    for (let index = 0; index < arity; index++) {
-      args[`${RpcParamtype.POSITIONAL}:${index}`] = { index, data: index, pipes: [] };
+  private settleArgsMetadata(hostClass: Type, methodKey: string): void {
+    const own = (Reflect.getMetadata(RPC_ARGS_METADATA, hostClass, methodKey) ?? {}) as Record<string, unknown>;
+    const route = (Reflect.getMetadata(NEST_ROUTE_ARGS_METADATA, hostClass, methodKey) ?? {}) as Record<string, unknown>;
+    const args: Record<string, unknown> = { ...own };
+    for (const [key, value] of Object.entries(route)) {
+      if (key.includes(NEST_CUSTOM_ROUTE_ARGS_MARK)) args[key] = value;
+    }
+    if (Object.keys(args).length === 0) {
+      const arity = (hostClass.prototype as Record<string, Handler>)[methodKey]!.length;
+      for (let index = 0; index < arity; index++) {
+        args[`${RpcParamtype.POSITIONAL}:${index}`] = { index, data: index, pipes: [] };
+      }
     }
     Reflect.defineMetadata(RPC_ARGS_METADATA, args, hostClass, methodKey);
   }

@@ -130,6 +130,10 @@ describe.each(['http', 'ws'] as const)('over %s', (transport) => {
       expect(reply['result']).toEqual({ name: 'pen', qty: 2, id: reply['id'], transport, method: 'items.pick', notification: false });
     });
 
+    it('a custom createParamDecorator() decorator works beside @RpcParams', async () => {
+      expect(await rpc().call('items.header', { n: 5 }, { 'x-tenant': 'acme' })).toMatchObject({ result: 'acme:5' });
+    });
+
     it('an undecorated handler receives positional params as its arguments', async () => {
       expect(await rpc().call('misc.add', [2, 3])).toMatchObject({ result: 5 });
     });

@@ -1,0 +1,56 @@
+import { ConflictException, NotFoundException } from '@nestjs/common';
+import { RpcMethod, RpcParams, RpcService } from '../../lib/index.js';
+import { CurrentUser, Public, Roles } from '../auth/auth.decorators.js';
+import type { User } from '../auth/users.js';
+import { ListOrdersDto } from './dto/list-orders.dto.js';
+import { OrderIdDto } from './dto/order-id.dto.js';
+import { SubmitOrderDto } from './dto/submit-order.dto.js';
+import type { Order } from './order.js';
+import { OrdersStore } from './orders.store.js';
+
+@RpcService('order')
+export class OrdersRpc {
+  constructor(private readonly store: OrdersStore) {}
+
+  @RpcMethod({ description: 'Place an order', paramNames: ['symbol', 'side', 'qty', 'price'] })
+  submit(@RpcParams() dto: SubmitOrderDto, @CurrentUser() user: User): Order {
+    return this.store.create(user.name, dto);
+  }
+
+  @RpcMethod({ description: 'Status of one of your orders', paramNames: ['id'] })
+  getStatus(@RpcParams() { id }: OrderIdDto, @CurrentUser() user: User): Pick<Order, 'id' | 'status'> {
+    const order = this.owned(id, user);
+    return { id: order.id, status: order.status };
+  }
+
+  @RpcMethod({ description: 'Your orders, optionally by status' })
+  list(@RpcParams() filter: ListOrdersDto, @CurrentUser() user: User): Order[] {
+    return this.store.list({ owner: user.name, status: filter?.status });
+  }
+
+  @RpcMethod({ description: 'Cancel one of your open orders', paramNames: ['id'] })
+  cancel(@RpcParams() { id }: OrderIdDto, @CurrentUser() user: User): Order {
+    const order = this.owned(id, user);
+    if (order.status !== 'open') throw new ConflictException(`Order ${id} is ${order.status}`);
+    return this.store.setStatus(id, 'cancelled')!;
+  }
+
+  @RpcMethod({ description: 'Every order of every user (admin only)' })
+  @Roles('admin')
+  all(@RpcParams() filter: ListOrdersDto): Order[] {
+    return this.store.list({ status: filter?.status });
+  }
+
+  @RpcMethod({ description: 'Liveness check, no token needed' })
+  @Public()
+  ping(): string {
+    return 'pong';
+  }
+
+  /** Another user's order is reported as missing, not as forbidden: ids leak nothing. */
+  private owned(id: number, user: User): Order {
+    const order = this.store.get(id);
+    if (!order || (order.owner !== user.name && !user.roles.includes('admin'))) throw new NotFoundException(`Order ${id} not found`);
+    return order;
+  }
+}

@@ -1,0 +1,65 @@
+import type { AddressInfo } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import { createOrderDesk } from '../../sample-app/bootstrap.js';
+import { postRaw } from '../support/http-client.js';
+import { TestWsClient } from '../support/ws-client.js';
+
+let app: INestApplication;
+let base: string;
+let nextId = 1;
+
+beforeAll(async () => {
+  app = await createOrderDesk(false);
+  await app.listen(0, '127.0.0.1');
+  base = `127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+});
+afterAll(() => app.close());
+
+async function http(token: string | undefined, method: string, params?: unknown): Promise<Record<string, unknown>> {
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  const reply = await postRaw(`http://${base}/rpc`, JSON.stringify({ jsonrpc: '2.0', method, params, id: nextId++ }), headers);
+  return reply.json as Record<string, unknown>;
+}
+
+describe('sample app: order desk', () => {
+  it('answers ping without a token and refuses other methods without one (-32001)', async () => {
+    expect(await http(undefined, 'order.ping')).toMatchObject({ result: 'pong' });
+    expect(await http(undefined, 'order.list')).toMatchObject({ error: { code: -32001, message: 'A valid token is required' } });
+    expect(await http('forged', 'order.list')).toMatchObject({ error: { code: -32001 } });
+  });
+
+  it('submits over WebSocket (token in the URL) and reads back over HTTP', async () => {
+    const ws = await TestWsClient.connect(`ws://${base}/rpc?token=alice-token`);
+    const submitted = (await ws.request({ jsonrpc: '2.0', method: 'order.submit', params: { symbol: 'ACME', side: 'buy', qty: 10, price: 12.5 }, id: 'a' })) as {
+      result: { id: number; owner: string; status: string };
+    };
+    expect(submitted.result).toMatchObject({ owner: 'alice', status: 'open', symbol: 'ACME' });
+    await ws.close();
+    const id = submitted.result.id;
+    expect(await http('alice-token', 'order.getStatus', { id })).toMatchObject({ result: { id, status: 'open' } });
+    expect(await http('alice-token', 'order.getStatus', [id])).toMatchObject({ result: { id, status: 'open' } });
+    expect(await http('alice-token', 'order.list')).toMatchObject({ result: [expect.objectContaining({ id })] });
+  });
+
+  it('validates params (-32602) and accepts by-position submit', async () => {
+    const bad = await http('bob-token', 'order.submit', { symbol: 'acme', side: 'hold', qty: 0, price: -1, extra: 1 });
+    expect(bad).toMatchObject({ error: { code: -32602, message: 'Invalid params' } });
+    expect((bad['error'] as { data: string[] }).data).toEqual(
+      expect.arrayContaining(['symbol must be 1 to 10 capital letters', 'property extra should not exist', 'qty must not be less than 1']),
+    );
+    expect(await http('bob-token', 'order.submit', ['XYZ', 'sell', 5, 3])).toMatchObject({ result: { owner: 'bob', symbol: 'XYZ', side: 'sell' } });
+  });
+
+  it("hides other users' orders and refuses to cancel twice", async () => {
+    const order = (await http('bob-token', 'order.submit', { symbol: 'BOB', side: 'buy', qty: 1, price: 1 }))['result'] as { id: number };
+    expect(await http('alice-token', 'order.cancel', { id: order.id })).toMatchObject({ error: { code: -32004, message: `Order ${order.id} not found` } });
+    expect(await http('bob-token', 'order.cancel', { id: order.id })).toMatchObject({ result: { status: 'cancelled' } });
+    expect(await http('bob-token', 'order.cancel', { id: order.id })).toMatchObject({ error: { code: -32009 } });
+  });
+
+  it('order.all is admin-only, guarded per method', async () => {
+    expect(await http('alice-token', 'order.all')).toMatchObject({ error: { code: -32003 } });
+    const all = (await http('admin-token', 'order.all'))['result'] as Array<{ owner: string }>;
+    expect(new Set(all.map((o) => o.owner))).toEqual(new Set(['alice', 'bob']));
+  });
+});

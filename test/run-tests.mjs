@@ -1,0 +1,41 @@
+// The whole suite, as `npm test` runs it: strict type-check, then jest (native
+// ESM), then one plain "N passed, N failed" line for CI. Extra arguments go to jest.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+
+const RESULTS = '.jest-results.json';
+// Bounded: a leaked handle must fail the run, not hang it (jest has no such limit).
+const SUITE_TIMEOUT_MS = 20 * 60 * 1000;
+
+function run(command, args) {
+  const result = spawnSync(command, args, { stdio: 'inherit', timeout: SUITE_TIMEOUT_MS, killSignal: 'SIGKILL' });
+  if (result.error) console.error(`${command}: ${result.error.message}`);
+  return result.status ?? 1;
+}
+
+console.log('> tsc --noEmit (strict)');
+if (run(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json']) !== 0) {
+  console.log('0 passed, 1 failed (type-check)');
+  process.exit(1);
+}
+
+rmSync(RESULTS, { force: true });
+const status = run(process.execPath, [
+  '--experimental-vm-modules',
+  '--disable-warning=ExperimentalWarning',
+  'node_modules/jest/bin/jest.js',
+  '--config',
+  'test/jest.config.js',
+  '--json',
+  `--outputFile=${RESULTS}`,
+  ...process.argv.slice(2),
+]);
+
+if (!existsSync(RESULTS)) {
+  console.log('0 passed, 1 failed (jest wrote no results)');
+  process.exit(status || 1);
+}
+const results = JSON.parse(readFileSync(RESULTS, 'utf8'));
+const skipped = results.numPendingTests + results.numTodoTests;
+console.log(`${results.numPassedTests} passed, ${results.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(status);
