@@ -1,5 +1,6 @@
 import { parseMessage, processMessage, type RpcCall, type JsonRpcResponse, JsonRpcErrorCode } from '../../lib/protocol/index.js';
 import { DEFAULT_LIMITS } from '../../lib/json-rpc-options.js';
+import { SPEC_EXAMPLES } from '../fixtures/spec-examples.js';
 
 /** A tiny method table standing in for the dispatcher: the protocol core is pure. */
 const methods: Record<string, (params: unknown) => unknown> = {
@@ -25,69 +26,8 @@ async function rpc(text: string): Promise<unknown> {
 const invalidRequest = (id: unknown = null) => ({ jsonrpc: '2.0', error: expect.objectContaining({ code: -32600, message: 'Invalid Request' }), id });
 
 describe('JSON-RPC 2.0 specification, section 7 examples', () => {
-  it('positional params', async () => {
-    expect(await rpc('{"jsonrpc": "2.0", "method": "subtract", "params": [42, 23], "id": 1}')).toEqual({ jsonrpc: '2.0', result: 19, id: 1 });
-    expect(await rpc('{"jsonrpc": "2.0", "method": "subtract", "params": [23, 42], "id": 2}')).toEqual({ jsonrpc: '2.0', result: -19, id: 2 });
-  });
-
-  it('named params', async () => {
-    expect(await rpc('{"jsonrpc": "2.0", "method": "subtract", "params": {"subtrahend": 23, "minuend": 42}, "id": 3}')).toEqual({ jsonrpc: '2.0', result: 19, id: 3 });
-    expect(await rpc('{"jsonrpc": "2.0", "method": "subtract", "params": {"minuend": 42, "subtrahend": 23}, "id": 4}')).toEqual({ jsonrpc: '2.0', result: 19, id: 4 });
-  });
-
-  it('notifications get no response', async () => {
-    expect(await rpc('{"jsonrpc": "2.0", "method": "update", "params": [1,2,3,4,5]}')).toBeUndefined();
-    expect(await rpc('{"jsonrpc": "2.0", "method": "foobar"}')).toBeUndefined();
-  });
-
-  it('non-existent method', async () => {
-    expect(await rpc('{"jsonrpc": "2.0", "method": "foobar", "id": "1"}')).toEqual({ jsonrpc: '2.0', error: { code: -32601, message: 'Method not found' }, id: '1' });
-  });
-
-  it('invalid JSON', async () => {
-    expect(await rpc('{"jsonrpc": "2.0", "method": "foobar, "params": "bar", "baz]')).toEqual({ jsonrpc: '2.0', error: { code: -32700, message: 'Parse error' }, id: null });
-  });
-
-  it('invalid Request object', async () => {
-    expect(await rpc('{"jsonrpc": "2.0", "method": 1, "params": "bar"}')).toEqual(invalidRequest());
-  });
-
-  it('batch, invalid JSON', async () => {
-    expect(await rpc('[{"jsonrpc": "2.0", "method": "sum", "params": [1,2,4], "id": "1"},{"jsonrpc": "2.0", "method"]')).toEqual({ jsonrpc: '2.0', error: { code: -32700, message: 'Parse error' }, id: null });
-  });
-
-  it('empty array', async () => {
-    expect(await rpc('[]')).toEqual(invalidRequest());
-  });
-
-  it('invalid batch but not empty', async () => {
-    expect(await rpc('[1]')).toEqual([invalidRequest()]);
-  });
-
-  it('invalid batch', async () => {
-    expect(await rpc('[1,2,3]')).toEqual([invalidRequest(), invalidRequest(), invalidRequest()]);
-  });
-
-  it('mixed batch, answered in request order', async () => {
-    const text = `[
-      {"jsonrpc": "2.0", "method": "sum", "params": [1,2,4], "id": "1"},
-      {"jsonrpc": "2.0", "method": "notify_hello", "params": [7]},
-      {"jsonrpc": "2.0", "method": "subtract", "params": [42,23], "id": "2"},
-      {"foo": "boo"},
-      {"jsonrpc": "2.0", "method": "foo.get", "params": {"name": "myself"}, "id": "5"},
-      {"jsonrpc": "2.0", "method": "get_data", "id": "9"}
-    ]`;
-    expect(await rpc(text)).toEqual([
-      { jsonrpc: '2.0', result: 7, id: '1' },
-      { jsonrpc: '2.0', result: 19, id: '2' },
-      invalidRequest(),
-      { jsonrpc: '2.0', error: { code: -32601, message: 'Method not found' }, id: '5' },
-      { jsonrpc: '2.0', result: ['hello', 5], id: '9' },
-    ]);
-  });
-
-  it('batch of notifications answers nothing', async () => {
-    expect(await rpc('[{"jsonrpc": "2.0", "method": "notify_sum", "params": [1,2,4]},{"jsonrpc": "2.0", "method": "notify_hello", "params": [7]}]')).toBeUndefined();
+  it.each(SPEC_EXAMPLES)('$name', async ({ request, response }) => {
+    expect(await rpc(request)).toEqual(response);
   });
 });
 
