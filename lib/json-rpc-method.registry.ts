@@ -5,6 +5,8 @@ import type { JsonRpcParams } from './protocol/json-rpc.types.js';
 /** One served method, with its Nest pipeline already built. */
 export interface RegisteredMethod {
   readonly name: string;
+  /** A subscription's `invoke` resolves with its source (Observable / AsyncIterable). */
+  readonly kind: 'method' | 'subscription';
   readonly description: string | undefined;
   /** `ClassName.methodKey`, for messages. */
   readonly handlerName: string;

@@ -1,3 +1,4 @@
+import { MemoryPubSub } from './push/pubsub/memory-pubsub.js';
 import type { JsonRpcLimits } from './interfaces/json-rpc-limits.interface.js';
 import type { JsonRpcModuleOptions, ResolvedJsonRpcOptions } from './interfaces/json-rpc-module-options.interface.js';
 
@@ -7,6 +8,7 @@ export const DEFAULT_LIMITS: Readonly<JsonRpcLimits> = Object.freeze({
   maxBatchSize: 100,
   maxMethodNameLength: 256,
   maxParamsDepth: 32,
+  maxSubscriptionsPerConnection: 100,
 });
 
 export const DEFAULT_PATH = '/rpc';
@@ -31,5 +33,6 @@ export function resolveOptions(options: JsonRpcModuleOptions = {}): ResolvedJson
     ws: options.ws ?? true,
     limits,
     exposeErrorDetails: options.exposeErrorDetails ?? false,
+    pubsub: options.pubsub ?? new MemoryPubSub(),
   };
 }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable, Logger, type OnModuleInit, type Type } from '@nestjs/common';
 import { ContextIdFactory, DiscoveryService, ExternalContextCreator, MetadataScanner, ModuleRef } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
@@ -6,6 +7,8 @@ import type { RpcServiceMetadata } from './decorators/rpc-service.decorator.js';
 import { RpcParamtype } from './enums/rpc-paramtype.enum.js';
 import type { RpcMethodMetadata } from './interfaces/rpc-method-options.interface.js';
 import { JsonRpcMethodRegistry, type RegisteredMethod } from './json-rpc-method.registry.js';
+import { ConnectionRegistry } from './push/connection.registry.js';
+import { isSubscriptionSource } from './push/subscription-source.js';
 import {
   JSON_RPC_CONTEXT_TYPE,
   NEST_CUSTOM_ROUTE_ARGS_MARK,
@@ -21,6 +24,34 @@ const PIPELINE = { guards: true, interceptors: true, filters: true };
 
 type Handler = (...args: unknown[]) => unknown;
 type ProxyFn = (...args: unknown[]) => Promise<unknown>;
+
+/** Where a subscription handler's return value is caught, per call. */
+const captured = new AsyncLocalStorage<{ source?: unknown }>();
+
+/**
+ * ExternalContextCreator ends every pipeline with `lastValueFrom()`, which would
+ * wait for a subscription's stream to complete. So the handler runs behind this
+ * stand-in: it hands the stream out of band and lets the pipeline finish at
+ * once. Its prototype is the real method, so reflect-metadata (guards, Reflector)
+ * still finds every method-level decorator through it.
+ */
+function captureSource(original: Handler): Handler {
+  const standIn = function (this: unknown, ...args: unknown[]): unknown {
+    const slot = captured.getStore();
+    const result = original.apply(this, args);
+    if (result instanceof Promise) {
+      return result.then((source: unknown) => {
+        if (slot) slot.source = source;
+        return undefined;
+      });
+    }
+    if (slot) slot.source = result;
+    return undefined;
+  };
+  Object.setPrototypeOf(standIn, original);
+  Object.defineProperty(standIn, 'name', { value: original.name });
+  return standIn;
+}
 
 /**
  * Finds every `@RpcMethod()` at bootstrap and registers it with its Nest
@@ -38,6 +69,7 @@ export class JsonRpcExplorer implements OnModuleInit {
     private readonly contextCreator: ExternalContextCreator,
     private readonly moduleRef: ModuleRef,
     private readonly registry: JsonRpcMethodRegistry,
+    private readonly connections: ConnectionRegistry,
   ) {}
 
   onModuleInit(): void {
@@ -53,6 +85,7 @@ export class JsonRpcExplorer implements OnModuleInit {
     if (typeof hostClass !== 'function' || !hostClass.prototype) return;
     const prototype = hostClass.prototype as Record<string, Handler>;
     const service = Reflect.getMetadata(RPC_SERVICE_METADATA, hostClass) as RpcServiceMetadata | undefined;
+    if (isStatic && wrapper.instance) this.connections.addHooks(wrapper.instance as object);
 
     for (const methodKey of this.scanner.getAllMethodNames(prototype)) {
       const meta = Reflect.getMetadata(RPC_METHOD_METADATA, prototype[methodKey]!) as RpcMethodMetadata | undefined;
@@ -60,11 +93,13 @@ export class JsonRpcExplorer implements OnModuleInit {
       const name = this.methodName(hostClass, methodKey, service, meta);
       this.settleArgsMetadata(hostClass, methodKey);
       const factory = new JsonRpcParamsFactory(meta.paramNames);
-      const invoke = isStatic
+      const pipeline = isStatic
         ? this.staticInvoker(wrapper.instance as object, methodKey, factory)
         : this.scopedInvoker(wrapper, hostClass, methodKey, factory);
+      const invoke = meta.kind === 'subscription' ? this.subscriptionInvoker(pipeline, name) : pipeline;
       const method: RegisteredMethod = {
         name,
+        kind: meta.kind,
         description: meta.description,
         handlerName: `${hostClass.name}.${methodKey}`,
         invoke: invoke as RegisteredMethod['invoke'],
@@ -112,8 +147,26 @@ export class JsonRpcExplorer implements OnModuleInit {
     Reflect.defineMetadata(RPC_ARGS_METADATA, args, hostClass, methodKey);
   }
 
+  /** Runs the pipeline on the subscribe call and resolves with the handler's stream. */
+  private subscriptionInvoker(pipeline: ProxyFn, name: string): ProxyFn {
+    return async (params: unknown, ctx: unknown) => {
+      const slot: { source?: unknown } = {};
+      const result = await captured.run(slot, () => pipeline(params, ctx));
+      if (result instanceof Error) return result; // an exception filter's answer
+      if (isSubscriptionSource(slot.source)) return slot.source;
+      // A server-side bug, not the caller's: logged here (outside Nest's filters), a bare -32603 on the wire.
+      const problem = !('source' in slot)
+        ? `"${name}" was answered without running its handler (an interceptor returned early)`
+        : `"${name}" must return an Observable or an AsyncIterable`;
+      this.logger.error(problem);
+      throw new Error(problem);
+    };
+  }
+
   private create(host: object, methodKey: string, factory: JsonRpcParamsFactory, contextId?: ReturnType<typeof ContextIdFactory.create>, inquirerId?: string): ProxyFn {
-    const callback = (host as Record<string, Handler>)[methodKey]!;
+    const original = (host as Record<string, Handler>)[methodKey]!;
+    const isSubscription = (Reflect.getMetadata(RPC_METHOD_METADATA, original) as RpcMethodMetadata).kind === 'subscription';
+    const callback = isSubscription ? captureSource(original) : original;
     return this.contextCreator.create(
       host,
       callback,

@@ -13,6 +13,9 @@ import { resolveOptions } from './json-rpc-options.js';
 import { JSON_RPC_RESOLVED_OPTIONS } from './json-rpc.constants.js';
 import { JsonRpcDispatcher } from './json-rpc.dispatcher.js';
 import { JsonRpcExplorer } from './json-rpc.explorer.js';
+import { ConnectionRegistry } from './push/connection.registry.js';
+import { JsonRpcServer } from './push/json-rpc.server.js';
+import { TopicRegistry } from './push/topic.registry.js';
 import { JsonRpcWsTransport } from './ws/json-rpc-ws.transport.js';
 
 /**
@@ -34,7 +37,11 @@ import { JsonRpcWsTransport } from './ws/json-rpc-ws.transport.js';
     JsonRpcDispatcher,
     JsonRpcHttpTransport,
     JsonRpcWsTransport,
+    ConnectionRegistry,
+    TopicRegistry,
+    JsonRpcServer,
   ],
+  exports: [JsonRpcServer],
 })
 export class JsonRpcModule extends JsonRpcConfigurableModule {
   /** Every option has a default, so `forRoot()` alone serves `/rpc`. */

@@ -21,6 +21,7 @@ export class JsonRpcCallContext implements JsonRpcContext {
   readonly principal: unknown;
   readonly connection: JsonRpcConnection | undefined;
   readonly request: IncomingMessage;
+  lastEventId: string | number | undefined = undefined;
   // An AbortController per call is measurable on the hot path; most handlers never look.
   private controller: AbortController | undefined;
 

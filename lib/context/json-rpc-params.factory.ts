@@ -31,6 +31,8 @@ export class JsonRpcParamsFactory {
         return ctx.id;
       case RpcParamtype.CONTEXT:
         return ctx;
+      case RpcParamtype.LAST_EVENT_ID:
+        return ctx.lastEventId;
       default:
         return undefined;
     }

@@ -12,6 +12,7 @@ import { RPC_METHOD_METADATA } from '../json-rpc.constants.js';
 export function RpcMethod(nameOrOptions?: string | RpcMethodOptions): MethodDecorator {
   const options: RpcMethodOptions = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : (nameOrOptions ?? {});
   const metadata: RpcMethodMetadata = {
+    kind: 'method',
     name: options.name,
     description: options.description,
     paramNames: options.paramNames,

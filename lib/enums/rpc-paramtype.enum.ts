@@ -9,4 +9,5 @@ export enum RpcParamtype {
   CONTEXT = 31,
   /** Implicit: the n-th positional param of a method with no param decorators. */
   POSITIONAL = 32,
+  LAST_EVENT_ID = 33,
 }

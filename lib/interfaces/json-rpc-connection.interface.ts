@@ -1,17 +1,56 @@
 import type { IncomingMessage } from 'node:http';
 
+/** Options of `connection.request()`. */
+export interface RpcRequestOptions {
+  /** Reject if the client has not answered by then. Default 30 000 ms. */
+  timeoutMs?: number;
+}
+
 /**
  * One live WebSocket connection.
  *
  * @publicApi
  */
 export interface JsonRpcConnection {
-  /** Unique id of this connection on this node. */
+  /** Unique id of this connection (a UUID). */
   readonly id: string;
-  /** The HTTP upgrade request that opened the socket. */
-  readonly request: IncomingMessage;
+  /** The HTTP upgrade request that opened the socket (headers, URL, remote address). */
+  readonly upgradeRequest: IncomingMessage;
+  /** Who is connected, as `authenticate` returned it; `undefined` without it. */
+  readonly principal: unknown;
   /** Free-form state that lives as long as the connection. */
   readonly data: Record<string, unknown>;
+  /** Topics this connection has joined. */
+  readonly topics: ReadonlySet<string>;
+  /** Joins a topic; resolves once publishes to it (from any node) will arrive. */
+  join(topic: string): Promise<void>;
+  leave(topic: string): Promise<void>;
+  /** Sends a notification to this client; false if the socket is closed. */
+  notify(method: string, params?: unknown): boolean;
+  /**
+   * Calls a method *on the client* and resolves with its result. Rejects with a
+   * JsonRpcException when the client answers an error, or on timeout or disconnect.
+   */
+  request<T = unknown>(method: string, params?: unknown, options?: RpcRequestOptions): Promise<T>;
   /** Closes the socket with a WebSocket close code. */
   close(code?: number, reason?: string): void;
+}
+
+/**
+ * Implement on any provider to hear of WebSocket connections opening.
+ *
+ * @publicApi
+ */
+export interface OnRpcConnect {
+  onRpcConnect(connection: JsonRpcConnection): void | Promise<void>;
+}
+
+/**
+ * Implement on any provider to hear of WebSocket connections closing (after
+ * their subscriptions were torn down).
+ *
+ * @publicApi
+ */
+export interface OnRpcDisconnect {
+  onRpcDisconnect(connection: JsonRpcConnection, code: number): void | Promise<void>;
 }

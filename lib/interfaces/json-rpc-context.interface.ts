@@ -23,6 +23,11 @@ export interface JsonRpcContext<TPrincipal = unknown> {
   readonly connection?: JsonRpcConnection;
   /** The HTTP request (HTTP) or the WebSocket upgrade request (WS): headers are readable on both. */
   readonly request: IncomingMessage;
+  /**
+   * On a subscribe call: the `lastEventId` the client passed in its params (taken
+   * out of them before pipes run), to replay what it missed.
+   */
+  readonly lastEventId?: string | number;
   /** Aborted when the call is abandoned (client gone). Created on first access. */
   readonly signal: AbortSignal;
 }

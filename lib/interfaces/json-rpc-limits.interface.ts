@@ -11,4 +11,6 @@ export interface JsonRpcLimits {
   maxMethodNameLength: number;
   /** Deepest nesting of `params`. Default 32. */
   maxParamsDepth: number;
+  /** Live subscriptions per WebSocket connection. Default 100. */
+  maxSubscriptionsPerConnection: number;
 }

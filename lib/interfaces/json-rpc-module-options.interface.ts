@@ -1,3 +1,4 @@
+import type { JsonRpcPubSub } from '../push/pubsub/json-rpc-pubsub.interface.js';
 import type { JsonRpcLimits } from './json-rpc-limits.interface.js';
 
 /**
@@ -19,6 +20,11 @@ export interface JsonRpcModuleOptions {
    * Default false: clients get a bare -32603 and the details are logged.
    */
   exposeErrorDetails?: boolean;
+  /**
+   * Carries `publish(topic, ...)` across nodes. Default: in memory (one node).
+   * `new RedisPubSub({ client: new Redis(url) })` for several nodes.
+   */
+  pubsub?: JsonRpcPubSub;
 }
 
 /** The options with every default applied. */
@@ -28,4 +34,5 @@ export interface ResolvedJsonRpcOptions {
   ws: boolean;
   limits: JsonRpcLimits;
   exposeErrorDetails: boolean;
+  pubsub: JsonRpcPubSub;
 }

@@ -16,8 +16,9 @@ export interface RpcMethodOptions {
   paramNames?: readonly string[];
 }
 
-/** What `@RpcMethod()` stores, resolved. */
+/** What `@RpcMethod()` / `@RpcSubscription()` store, resolved. */
 export interface RpcMethodMetadata {
+  kind: 'method' | 'subscription';
   name: string | undefined;
   description: string | undefined;
   paramNames: readonly string[] | undefined;

@@ -18,6 +18,7 @@ export enum JsonRpcErrorCode {
   Timeout = -32008,
   Conflict = -32009,
   ResponseTooLarge = -32013,
+  /** Rate limit, or another per-connection quota (`data.limit` names it). */
   RateLimited = -32029,
   ShuttingDown = -32099,
   /** As in LSP: the client cancelled the call. */

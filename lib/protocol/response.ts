@@ -46,3 +46,17 @@ export function serializeResponse(response: JsonRpcSuccessResponse | JsonRpcErro
 export function joinBatch(items: readonly string[]): string {
   return '[' + items.join(',') + ']';
 }
+
+/** A notification frame (server -> client push). Throws if `params` is not JSON-serializable. */
+export function notificationText(method: string, params?: unknown): string {
+  return params === undefined
+    ? JSON.stringify({ jsonrpc: JSONRPC_VERSION, method })
+    : JSON.stringify({ jsonrpc: JSONRPC_VERSION, method, params });
+}
+
+/** A request frame (server -> client call). */
+export function requestText(method: string, params: unknown, id: JsonRpcId): string {
+  return params === undefined
+    ? JSON.stringify({ jsonrpc: JSONRPC_VERSION, method, id })
+    : JSON.stringify({ jsonrpc: JSONRPC_VERSION, method, params, id });
+}

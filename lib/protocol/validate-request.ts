@@ -20,7 +20,18 @@ export interface InvalidCall {
   readonly error: JsonRpcErrorObject;
 }
 
-export type MessageItem = RpcCall | InvalidCall;
+/**
+ * A response sent *by the client*, answering a server -> client request over
+ * WebSocket. Told apart from requests by having no `method`.
+ */
+export interface ClientResponse {
+  readonly kind: 'response';
+  readonly id: JsonRpcId;
+  readonly result?: unknown;
+  readonly error?: JsonRpcErrorObject;
+}
+
+export type MessageItem = RpcCall | InvalidCall | ClientResponse;
 
 export interface RequestLimits {
   readonly maxMethodNameLength: number;
@@ -46,6 +57,10 @@ export function validateRequest(value: unknown, limits: RequestLimits): MessageI
   if (hasId && !isId(id)) return invalid(null, 'id must be a string, a number or null');
   const echoId = hasId ? (id as JsonRpcId) : null;
   if (request['jsonrpc'] !== JSONRPC_VERSION) return invalid(echoId, 'jsonrpc must be exactly "2.0"');
+  if (!Object.hasOwn(request, 'method') && hasId) {
+    const response = toClientResponse(request, echoId);
+    if (response) return response;
+  }
   const method = request['method'];
   if (typeof method !== 'string') return invalid(echoId, 'method must be a string');
   if (method.length > limits.maxMethodNameLength) {
@@ -65,4 +80,22 @@ export function validateRequest(value: unknown, limits: RequestLimits): MessageI
     id: echoId,
     isNotification: !hasId,
   };
+}
+
+function isErrorObject(value: unknown): value is JsonRpcErrorObject {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as JsonRpcErrorObject).code === 'number' &&
+    typeof (value as JsonRpcErrorObject).message === 'string'
+  );
+}
+
+/** Exactly one of `result` / `error` (a well-formed error object), or it is no response. */
+function toClientResponse(request: Record<string, unknown>, id: JsonRpcId): ClientResponse | undefined {
+  const hasResult = Object.hasOwn(request, 'result');
+  const hasError = Object.hasOwn(request, 'error');
+  if (hasResult === hasError) return undefined;
+  if (hasResult) return { kind: 'response', id, result: request['result'] };
+  return isErrorObject(request['error']) ? { kind: 'response', id, error: request['error'] } : undefined;
 }

@@ -8,7 +8,9 @@ import type { ResolvedJsonRpcOptions } from '../interfaces/json-rpc-module-optio
 import { JSON_RPC_RESOLVED_OPTIONS } from '../json-rpc.constants.js';
 import { JsonRpcDispatcher } from '../json-rpc.dispatcher.js';
 import { requestPath } from '../utils/request-path.util.js';
-import { JsonRpcWsConnection } from './json-rpc-ws-connection.js';
+import { ConnectionRegistry } from '../push/connection.registry.js';
+import { RpcConnection } from '../push/rpc-connection.js';
+import { TopicRegistry } from '../push/topic.registry.js';
 import { rawDataToText } from './raw-data.util.js';
 
 type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
@@ -32,7 +34,6 @@ const CLOSE_GRACE_MS = 2000;
 @Injectable()
 export class JsonRpcWsTransport implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('JsonRpc');
-  private readonly connections = new Set<JsonRpcWsConnection>();
   private server: WebSocketServer | undefined;
   private httpServer: Server | undefined;
   private previousListeners: UpgradeListener[] = [];
@@ -42,6 +43,8 @@ export class JsonRpcWsTransport implements OnApplicationBootstrap, BeforeApplica
     private readonly adapterHost: HttpAdapterHost,
     @Inject(JSON_RPC_RESOLVED_OPTIONS) private readonly options: ResolvedJsonRpcOptions,
     private readonly dispatcher: JsonRpcDispatcher,
+    private readonly connections: ConnectionRegistry,
+    private readonly topics: TopicRegistry,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -86,25 +89,22 @@ export class JsonRpcWsTransport implements OnApplicationBootstrap, BeforeApplica
   }
 
   private onConnection(socket: WebSocket, request: IncomingMessage): void {
-    const connection = new JsonRpcWsConnection(socket, request);
-    const origin: CallOrigin = { transport: 'ws', request, principal: undefined, connection };
-    this.connections.add(connection);
+    const connection = new RpcConnection(socket, request, this.topics);
+    const origin = { transport: 'ws', request, principal: undefined, connection } satisfies CallOrigin;
     socket.on('message', (data) => {
-      this.dispatcher.handleMessage(rawDataToText(data), origin).then(
-        (text) => {
-          if (text !== undefined && socket.readyState === WebSocket.OPEN) socket.send(text);
-        },
-        (error: unknown) => this.logger.error(error),
-      );
+      this.dispatcher.handleFrame(rawDataToText(data), origin).catch((error: unknown) => this.logger.error(error));
     });
     // ws reports protocol violations (oversized frame -> 1009, bad UTF-8 -> 1007) as
     // 'error' and closes the socket itself; unhandled, the event would crash the process.
     socket.on('error', (error) => this.logger.debug(`connection ${connection.id}: ${error.message}`));
-    socket.once('close', () => this.connections.delete(connection));
+    socket.once('close', (code) => {
+      this.connections.remove(connection, code).catch((error: unknown) => this.logger.error(error));
+    });
+    this.connections.add(connection);
   }
 
   private async closeAll(code: number, reason: string): Promise<void> {
-    const closing = [...this.connections].map(
+    const closing = this.connections.all().map(
       ({ socket }) =>
         new Promise<void>((resolve) => {
           if (socket.readyState === WebSocket.CLOSED) return resolve();

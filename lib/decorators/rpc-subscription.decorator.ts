@@ -1,0 +1,24 @@
+import { SetMetadata } from '@nestjs/common';
+import type { RpcMethodMetadata, RpcMethodOptions } from '../interfaces/rpc-method-options.interface.js';
+import { RPC_METHOD_METADATA } from '../json-rpc.constants.js';
+
+/**
+ * A subscription (WebSocket only): the handler returns an Observable or an
+ * AsyncIterable. Guards, pipes, interceptors and filters run on the subscribe
+ * call, whose result is the subscription id; each value is then pushed as a
+ * notification `{ method, params: { subscription, result, eventId? } }`, an error
+ * as `{ subscription, error }`, completion as `{ subscription, complete: true }`.
+ * Emit `new RpcEvent(value, eventId)` to make the stream resumable.
+ *
+ * @publicApi
+ */
+export function RpcSubscription(nameOrOptions?: string | RpcMethodOptions): MethodDecorator {
+  const options: RpcMethodOptions = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : (nameOrOptions ?? {});
+  const metadata: RpcMethodMetadata = {
+    kind: 'subscription',
+    name: options.name,
+    description: options.description,
+    paramNames: options.paramNames,
+  };
+  return SetMetadata(RPC_METHOD_METADATA, metadata);
+}
