@@ -127,21 +127,26 @@ export class JsonRpcExplorer implements OnModuleInit {
    * Settles the handler's argument metadata under our key, once:
    * - custom param decorators made with `createParamDecorator()` (they write
    *   Nest's route-args key) are carried over, so `@CurrentUser()` works here too;
-   * - a handler with no param decorators at all gets the positional params as its
-   *   arguments, in order. Kept as param metadata so that ExternalContextCreator
+   * - unless the method takes `@RpcParams()`, its undecorated arguments receive
+   *   the positional params in order (`add(a, b, @RpcCtx() ctx)` gets `[1, 2]`
+   *   as a = 1, b = 2). Kept as param metadata so that ExternalContextCreator
    *   still passes `[params, ctx]` to guards and interceptors.
    */
   private settleArgsMetadata(hostClass: Type, methodKey: string): void {
-    const own = (Reflect.getMetadata(RPC_ARGS_METADATA, hostClass, methodKey) ?? {}) as Record<string, unknown>;
-    const route = (Reflect.getMetadata(NEST_ROUTE_ARGS_METADATA, hostClass, methodKey) ?? {}) as Record<string, unknown>;
-    const args: Record<string, unknown> = { ...own };
+    const own = (Reflect.getMetadata(RPC_ARGS_METADATA, hostClass, methodKey) ?? {}) as Record<string, { index: number }>;
+    const route = (Reflect.getMetadata(NEST_ROUTE_ARGS_METADATA, hostClass, methodKey) ?? {}) as Record<string, { index: number }>;
+    const args: Record<string, { index: number }> = { ...own };
     for (const [key, value] of Object.entries(route)) {
       if (key.includes(NEST_CUSTOM_ROUTE_ARGS_MARK)) args[key] = value;
     }
-    if (Object.keys(args).length === 0) {
+    const takesParams = Object.keys(args).some((key) => key.startsWith(`${RpcParamtype.PARAMS}:`));
+    if (!takesParams) {
+      const decorated = new Set(Object.values(args).map((arg) => arg.index));
       const arity = (hostClass.prototype as Record<string, Handler>)[methodKey]!.length;
+      let position = 0;
       for (let index = 0; index < arity; index++) {
-        args[`${RpcParamtype.POSITIONAL}:${index}`] = { index, data: index, pipes: [] };
+        if (decorated.has(index)) continue;
+        args[`${RpcParamtype.POSITIONAL}:${index}`] = { index, data: position++, pipes: [] } as { index: number };
       }
     }
     Reflect.defineMetadata(RPC_ARGS_METADATA, args, hostClass, methodKey);
