@@ -1,12 +1,44 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { JsonRpcModule } from '../lib/index.js';
+import { Redis } from 'ioredis';
+import { JsonRpcModule, RedisPubSub } from '../lib/index.js';
 import { AuthGuard } from './auth/auth.guard.js';
+import { DeskPresence } from './desk/desk-presence.service.js';
+import { FILL_AFTER_MS, FulfilmentService } from './desk/fulfilment.service.js';
 import { OrdersRpc } from './orders/orders.rpc.js';
-import { OrdersStore } from './orders/orders.store.js';
+import { DB_FILE, OrdersStore } from './orders/orders.store.js';
 
-@Module({
-  imports: [JsonRpcModule.forRoot({ path: '/rpc' })],
-  providers: [OrdersStore, OrdersRpc, { provide: APP_GUARD, useClass: AuthGuard }],
-})
-export class AppModule {}
+export interface OrderDeskOptions {
+  /** SQLite file (`:memory:` for tests). */
+  dbFile: string;
+  /** How old an open order is before the fulfilment process fills it. */
+  fillAfterMs: number;
+  /** With a Redis URL, topic broadcasts reach every node; without, one node. */
+  redisUrl?: string;
+}
+
+@Module({})
+export class AppModule {
+  static register(options: OrderDeskOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        JsonRpcModule.forRootAsync({
+          useFactory: () => ({
+            path: '/rpc',
+            pubsub: options.redisUrl ? new RedisPubSub({ client: new Redis(options.redisUrl) }) : undefined,
+          }),
+        }),
+      ],
+      providers: [
+        { provide: DB_FILE, useValue: options.dbFile },
+        { provide: FILL_AFTER_MS, useValue: options.fillAfterMs },
+        OrdersStore,
+        OrdersRpc,
+        FulfilmentService,
+        DeskPresence,
+        { provide: APP_GUARD, useClass: AuthGuard },
+      ],
+    };
+  }
+}

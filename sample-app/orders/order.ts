@@ -11,3 +11,12 @@ export interface Order {
   status: OrderStatus;
   createdAt: string;
 }
+
+/** One status change; `id` is the event id a watcher resumes from. */
+export interface OrderEvent {
+  id: number;
+  orderId: number;
+  owner: string;
+  status: OrderStatus;
+  at: string;
+}

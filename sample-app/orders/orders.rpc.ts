@@ -1,11 +1,12 @@
 import { ConflictException, NotFoundException } from '@nestjs/common';
-import { RpcMethod, RpcParams, RpcService } from '../../lib/index.js';
+import { Observable } from 'rxjs';
+import { RpcEvent, RpcLastEventId, RpcMethod, RpcParams, RpcService, RpcSubscription } from '../../lib/index.js';
 import { CurrentUser, Public, Roles } from '../auth/auth.decorators.js';
 import type { User } from '../auth/users.js';
 import { ListOrdersDto } from './dto/list-orders.dto.js';
 import { OrderIdDto } from './dto/order-id.dto.js';
 import { SubmitOrderDto } from './dto/submit-order.dto.js';
-import type { Order } from './order.js';
+import type { Order, OrderEvent } from './order.js';
 import { OrdersStore } from './orders.store.js';
 
 @RpcService('order')
@@ -30,9 +31,29 @@ export class OrdersRpc {
 
   @RpcMethod({ description: 'Cancel one of your open orders', paramNames: ['id'] })
   cancel(@RpcParams() { id }: OrderIdDto, @CurrentUser() user: User): Order {
-    const order = this.owned(id, user);
-    if (order.status !== 'open') throw new ConflictException(`Order ${id} is ${order.status}`);
-    return this.store.setStatus(id, 'cancelled')!;
+    this.owned(id, user);
+    const cancelled = this.store.transition(id, 'open', 'cancelled');
+    if (!cancelled) throw new ConflictException(`Order ${id} is ${this.store.get(id)!.status}`);
+    return cancelled;
+  }
+
+  /**
+   * Status changes of your orders, live. Resumable: each event carries its id;
+   * subscribe again with `{ lastEventId }` to get what you missed, from SQLite,
+   * then live events, with no gap and no repeat.
+   */
+  @RpcSubscription({ description: 'Status changes of your orders (resumable)' })
+  watch(@CurrentUser() user: User, @RpcLastEventId() lastEventId: number | undefined): Observable<RpcEvent<OrderEvent>> {
+    return new Observable<RpcEvent<OrderEvent>>((subscriber) => {
+      // Synchronous replay (better-sqlite3), so no event can slip in before the live feed starts.
+      if (lastEventId !== undefined) {
+        for (const event of this.store.eventsAfter(user.name, Number(lastEventId))) subscriber.next(new RpcEvent(event, event.id));
+      }
+      const live = this.store.events$.subscribe((event) => {
+        if (event.owner === user.name) subscriber.next(new RpcEvent(event, event.id));
+      });
+      return () => live.unsubscribe();
+    });
   }
 
   @RpcMethod({ description: 'Every order of every user (admin only)' })

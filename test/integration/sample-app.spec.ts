@@ -9,7 +9,7 @@ let base: string;
 let nextId = 1;
 
 beforeAll(async () => {
-  app = await createOrderDesk(false);
+  app = await createOrderDesk({ dbFile: ':memory:', fillAfterMs: 400 }, false);
   await app.listen(0, '127.0.0.1');
   base = `127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
 });
@@ -55,6 +55,56 @@ describe('sample app: order desk', () => {
     expect(await http('alice-token', 'order.cancel', { id: order.id })).toMatchObject({ error: { code: -32004, message: `Order ${order.id} not found` } });
     expect(await http('bob-token', 'order.cancel', { id: order.id })).toMatchObject({ result: { status: 'cancelled' } });
     expect(await http('bob-token', 'order.cancel', { id: order.id })).toMatchObject({ error: { code: -32009 } });
+  });
+
+  it('order.watch pushes status changes as the fulfilment process fills orders; a second client sees the desk broadcast', async () => {
+    const alice = await TestWsClient.connect(`ws://${base}/rpc?token=alice-token`);
+    const bob = await TestWsClient.connect(`ws://${base}/rpc?token=bob-token`);
+    const watch = (await alice.request({ jsonrpc: '2.0', method: 'order.watch', id: 'w' })) as { result: string };
+    const order = (await alice.request({ jsonrpc: '2.0', method: 'order.submit', params: { symbol: 'FILL', side: 'sell', qty: 3, price: 9 }, id: 's' })) as {
+      result: { id: number };
+    };
+    // Alice's earlier orders may be filled meanwhile: follow this order's events only.
+    const ofWatch = (f: unknown) => {
+      const params = (f as { params?: { subscription?: string; result?: { orderId?: number } } }).params;
+      return params?.subscription === watch.result && params.result?.orderId === order.result.id;
+    };
+    const opened = (await alice.take(ofWatch)) as { params: { result: { orderId: number; status: string }; eventId: number } };
+    expect(opened.params.result).toMatchObject({ orderId: order.result.id, status: 'open' });
+    const filled = (await alice.take(ofWatch)) as { params: { result: { orderId: number; status: string }; eventId: number } };
+    expect(filled.params.result).toMatchObject({ orderId: order.result.id, status: 'filled' });
+    expect(filled.params.eventId).toBeGreaterThan(opened.params.eventId);
+    // Bob watches nothing of Alice's, but the desk topic tells him of the fill.
+    expect(await bob.take((f) => (f as { method?: string; params?: { symbol?: string } }).params?.symbol === 'FILL')).toEqual({
+      jsonrpc: '2.0',
+      method: 'desk.fill',
+      params: { symbol: 'FILL', side: 'sell', qty: 3, price: 9 },
+    });
+    await Promise.all([alice.close(), bob.close()]);
+  });
+
+  it('order.watch resumes from SQLite with lastEventId', async () => {
+    const first = await TestWsClient.connect(`ws://${base}/rpc?token=bob-token`);
+    const watch = (await first.request({ jsonrpc: '2.0', method: 'order.watch', id: 'w1' })) as { result: string };
+    await first.request({ jsonrpc: '2.0', method: 'order.submit', params: ['RES', 'buy', 1, 1], id: 's1' });
+    const seen = (await first.take((f) => (f as { params?: { subscription?: string } }).params?.subscription === watch.result)) as { params: { eventId: number } };
+    await first.close();
+    // While disconnected: two more orders, and the fulfilment fills them all.
+    await http('bob-token', 'order.submit', ['RES', 'buy', 2, 1]);
+    await http('bob-token', 'order.submit', ['RES', 'buy', 3, 1]);
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    const again = await TestWsClient.connect(`ws://${base}/rpc?token=bob-token`);
+    const resumed = (await again.request({ jsonrpc: '2.0', method: 'order.watch', params: { lastEventId: seen.params.eventId }, id: 'w2' })) as { result: string };
+    const statuses: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const frame = (await again.take((f) => (f as { params?: { subscription?: string } }).params?.subscription === resumed.result)) as {
+        params: { result: { status: string } };
+      };
+      statuses.push(frame.params.result.status);
+    }
+    // Missed: the first order's fill, then open + fill of each of the other two.
+    expect(statuses.sort()).toEqual(['filled', 'filled', 'filled', 'open', 'open']);
+    await again.close();
   });
 
   it('order.all is admin-only, guarded per method', async () => {
