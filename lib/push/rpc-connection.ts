@@ -61,6 +61,13 @@ export class RpcConnection implements JsonRpcConnection {
     return true;
   }
 
+  /** Sends an already-encoded UTF-8 text frame (fan-out encodes once for all members). */
+  sendFrame(bytes: Buffer): boolean {
+    if (!this.isOpen) return false;
+    this.socket.send(bytes, { binary: false });
+    return true;
+  }
+
   notify(method: string, params?: unknown): boolean {
     return this.sendText(notificationText(method, params));
   }

@@ -55,7 +55,9 @@ export class TopicRegistry implements TopicMembership, OnApplicationShutdown {
   private deliver(topic: string, frame: string): void {
     const members = this.members.get(topic);
     if (!members) return;
-    for (const connection of members) connection.sendText(frame);
+    // Encoded once for all members; ws would otherwise re-encode the string per socket.
+    const bytes = Buffer.from(frame);
+    for (const connection of members) connection.sendFrame(bytes);
   }
 
   async onApplicationShutdown(): Promise<void> {
