@@ -9,6 +9,15 @@ export const DEFAULT_LIMITS: Readonly<JsonRpcLimits> = Object.freeze({
   maxMethodNameLength: 256,
   maxParamsDepth: 32,
   maxSubscriptionsPerConnection: 100,
+  maxResponseBytes: 5 * 1024 * 1024,
+  maxInFlightPerConnection: 32,
+  maxConnections: 10_000,
+  maxConnectionsPerPrincipal: 20,
+  ratePerSecond: 50,
+  rateBurst: 100,
+  handlerTimeoutMs: 30_000,
+  slowConsumerBytes: 1024 * 1024,
+  slowConsumerMs: 10_000,
 });
 
 export const DEFAULT_PATH = '/rpc';
@@ -34,5 +43,11 @@ export function resolveOptions(options: JsonRpcModuleOptions = {}): ResolvedJson
     limits,
     exposeErrorDetails: options.exposeErrorDetails ?? false,
     pubsub: options.pubsub ?? new MemoryPubSub(),
+    authenticate: options.authenticate,
+    allowedOrigins: options.allowedOrigins ? new Set(options.allowedOrigins) : undefined,
+    heartbeat: options.heartbeat === false ? false : { intervalMs: 30_000, timeoutMs: 10_000, ...options.heartbeat },
+    drainMs: options.drainMs ?? 20_000,
+    slowCallMs: options.slowCallMs ?? 1000,
+    metrics: options.metrics === true ? {} : options.metrics || undefined,
   };
 }

@@ -1,4 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { JsonRpcAuthenticator } from './auth/authenticator.js';
+import { JsonRpcMetrics } from './metrics/json-rpc.metrics.js';
+import { ShutdownState } from './shutdown.state.js';
+import { ThrottledLogger } from './utils/throttled-logger.js';
 import { JsonRpcCallContext, type CallOrigin } from './context/json-rpc-call-context.js';
 import { isUnexpected, toJsonRpcError } from './exceptions/to-json-rpc-error.js';
 import type { ResolvedJsonRpcOptions } from './interfaces/json-rpc-module-options.interface.js';
@@ -18,6 +22,18 @@ import type { SubscriptionSource } from './push/subscription-source.js';
 type AfterSend = Array<() => void>;
 
 const UNSUBSCRIBE = 'rpc.unsubscribe';
+const AUTHENTICATE = 'rpc.authenticate';
+/** Label for names that are not registered: keeps metric cardinality bounded. */
+const UNKNOWN_METHOD = '(unknown)';
+
+/** Settles with `onTimeout()` if `work` has not settled within `ms`. */
+function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(onTimeout()), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
 
 /**
  * Transport-agnostic: text in (one frame or body), text out (or nothing).
@@ -27,16 +43,25 @@ const UNSUBSCRIBE = 'rpc.unsubscribe';
 @Injectable()
 export class JsonRpcDispatcher {
   private readonly logger = new Logger('JsonRpc');
+  private readonly limitLogger = new ThrottledLogger('JsonRpc');
   private readonly mapError = (error: unknown) => this.toError(error);
 
   constructor(
     @Inject(JSON_RPC_RESOLVED_OPTIONS) private readonly options: ResolvedJsonRpcOptions,
     private readonly registry: JsonRpcMethodRegistry,
+    private readonly shutdown: ShutdownState,
+    private readonly authenticator: JsonRpcAuthenticator,
+    private readonly metrics: JsonRpcMetrics,
   ) {}
 
   /** One HTTP body: the answer to send, or undefined (204). */
   handleMessage(text: string, origin: CallOrigin): Promise<string | undefined> {
-    return processMessage(parseMessage(text, this.options.limits), (call) => this.execute(call, origin, undefined));
+    return processMessage(
+      parseMessage(text, this.options.limits),
+      (call) => this.execute(call, origin, undefined),
+      undefined,
+      this.options.limits.maxResponseBytes,
+    );
   }
 
   /** One WebSocket frame: answers on the connection, then starts any new subscriptions. */
@@ -47,29 +72,77 @@ export class JsonRpcDispatcher {
       parseMessage(text, this.options.limits),
       (call) => this.execute(call, origin, afterSend),
       (response) => connection.receive(response),
+      this.options.limits.maxResponseBytes,
     );
     if (answer !== undefined) connection.sendText(answer);
     for (const start of afterSend) start();
   }
 
   private async execute(call: RpcCall, origin: CallOrigin, afterSend: AfterSend | undefined): Promise<JsonRpcResponse> {
+    if (this.shutdown.draining) {
+      return errorResponse(call.id, { code: JsonRpcErrorCode.ShuttingDown, message: 'Server is shutting down' });
+    }
+    // Every item of a batch counts, known method or not.
+    if (origin.bucket && !origin.bucket.take()) return this.limitHit(call, origin, 'ratePerSecond');
     if (call.method === UNSUBSCRIBE) return this.unsubscribe(call, origin);
+    if (call.method === AUTHENTICATE) return this.reauthenticate(call, origin);
     const method = this.registry.get(call.method);
-    if (method === undefined) return errorResponse(call.id, standardError(JsonRpcErrorCode.MethodNotFound));
+    if (method === undefined) {
+      this.metrics.callEnded(UNKNOWN_METHOD, origin.transport, JsonRpcErrorCode.MethodNotFound, 0);
+      return errorResponse(call.id, standardError(JsonRpcErrorCode.MethodNotFound));
+    }
     if (method.kind === 'subscription') return this.subscribe(call, origin, method, afterSend);
 
     const ctx = new JsonRpcCallContext(origin, call);
     const connection = origin.connection as RpcConnection | undefined;
     connection?.trackCall(ctx);
+    this.metrics.callStarted();
+    const started = performance.now();
+    const response = await withTimeout(this.invoke(method, call, ctx), this.options.limits.handlerTimeoutMs, () => {
+      // The handler keeps running until it notices the signal; its late result is dropped.
+      ctx.abort(new Error('Handler timeout'));
+      return errorResponse(call.id, { code: JsonRpcErrorCode.Timeout, message: 'Handler timed out' });
+    });
+    connection?.untrackCall(ctx);
+    this.finished(call.method, origin, response, started);
+    return response;
+  }
+
+  private async invoke(method: RegisteredMethod, call: RpcCall, ctx: JsonRpcCallContext): Promise<JsonRpcResponse> {
     try {
       const result = await method.invoke(call.params, ctx);
       // An exception filter that returns an error (rather than throwing it) still means failure.
       return result instanceof Error ? this.failure(call, result) : successResponse(call.id, result);
     } catch (error) {
       return this.failure(call, error);
-    } finally {
-      connection?.untrackCall(ctx);
     }
+  }
+
+  private finished(name: string, origin: CallOrigin, response: JsonRpcResponse, started: number): void {
+    const elapsed = performance.now() - started;
+    if (elapsed > this.options.slowCallMs) this.limitLogger.warn('slow', `slow call "${name}" (${origin.transport}): ${Math.round(elapsed)} ms`);
+    this.metrics.callEnded(name, origin.transport, 'error' in response ? response.error.code : 0, elapsed / 1000);
+  }
+
+  private limitHit(call: RpcCall, origin: CallOrigin, limit: string): JsonRpcResponse {
+    this.limitLogger.warn(limit, `limit ${limit} hit (${origin.transport}, ${origin.request.socket.remoteAddress ?? '?'})`);
+    this.metrics.drop(limit);
+    return errorResponse(call.id, { code: JsonRpcErrorCode.RateLimited, message: 'Rate limit exceeded', data: { limit } });
+  }
+
+  /** `rpc.authenticate` with `[token]` or `{ token }`: a live socket renews its principal before it expires. */
+  private async reauthenticate(call: RpcCall, origin: CallOrigin): Promise<JsonRpcResponse> {
+    const connection = origin.connection as RpcConnection | undefined;
+    if (connection === undefined || !this.authenticator.enabled) return errorResponse(call.id, standardError(JsonRpcErrorCode.MethodNotFound));
+    const params = call.params;
+    const token = Array.isArray(params) ? params[0] : (params as { token?: unknown } | undefined)?.token;
+    if (typeof token !== 'string') return errorResponse(call.id, standardError(JsonRpcErrorCode.InvalidParams, ['token must be a string']));
+    const result = await this.authenticator.check(connection.upgradeRequest, token, 'ws');
+    if (!result.ok || result.principal?.id !== connection.principal?.id) {
+      return errorResponse(call.id, { code: JsonRpcErrorCode.Unauthorized, message: 'Authentication failed' });
+    }
+    connection.principal = result.principal;
+    return successResponse(call.id, { expiresAt: result.principal?.expiresAt ?? null });
   }
 
   private async subscribe(call: RpcCall, origin: CallOrigin, method: RegisteredMethod, afterSend: AfterSend | undefined): Promise<JsonRpcResponse> {
@@ -88,6 +161,20 @@ export class JsonRpcDispatcher {
     }
     const ctx = new JsonRpcCallContext(origin, call);
     ctx.lastEventId = takeLastEventId(call.params);
+    this.metrics.callStarted();
+    const started = performance.now();
+    const response = await this.startSubscription(call, connection, method, ctx, afterSend);
+    this.finished(call.method, origin, response, started);
+    return response;
+  }
+
+  private async startSubscription(
+    call: RpcCall,
+    connection: RpcConnection,
+    method: RegisteredMethod,
+    ctx: JsonRpcCallContext,
+    afterSend: AfterSend,
+  ): Promise<JsonRpcResponse> {
     let source: unknown;
     try {
       source = await method.invoke(call.params, ctx);

@@ -1,6 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { JsonRpcAuthenticator } from './auth/authenticator.js';
+import { TicketStore } from './auth/ticket.store.js';
 import { JsonRpcHttpTransport } from './http/json-rpc-http.transport.js';
+import { JsonRpcMetrics } from './metrics/json-rpc.metrics.js';
+import { ShutdownState } from './shutdown.state.js';
 import type { JsonRpcModuleOptions } from './interfaces/json-rpc-module-options.interface.js';
 import {
   JSON_RPC_ASYNC_OPTIONS_TYPE,
@@ -40,6 +44,10 @@ import { JsonRpcWsTransport } from './ws/json-rpc-ws.transport.js';
     ConnectionRegistry,
     TopicRegistry,
     JsonRpcServer,
+    ShutdownState,
+    TicketStore,
+    JsonRpcAuthenticator,
+    JsonRpcMetrics,
   ],
   exports: [JsonRpcServer],
 })

@@ -8,8 +8,11 @@ import type { RpcCall } from '../protocol/validate-request.js';
 export interface CallOrigin {
   readonly transport: JsonRpcTransport;
   readonly request: IncomingMessage;
+  /** WS: read from the connection at each call (it may re-authenticate). */
   readonly principal: unknown;
   readonly connection?: JsonRpcConnection;
+  /** Rate limit shared by the calls of this connection (HTTP: of this keep-alive socket). */
+  readonly bucket?: { take(): boolean };
 }
 
 /** The `JsonRpcContext` of one call. */
@@ -28,7 +31,7 @@ export class JsonRpcCallContext implements JsonRpcContext {
   constructor(origin: CallOrigin, call: RpcCall) {
     this.transport = origin.transport;
     this.request = origin.request;
-    this.principal = origin.principal;
+    this.principal = origin.connection ? origin.connection.principal : origin.principal;
     this.connection = origin.connection;
     this.method = call.method;
     this.id = call.id;

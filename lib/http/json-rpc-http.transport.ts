@@ -1,7 +1,12 @@
 import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { JsonRpcAuthenticator } from '../auth/authenticator.js';
+import { extractToken } from '../auth/extract-token.util.js';
 import type { CallOrigin } from '../context/json-rpc-call-context.js';
+import { TokenBucket } from '../limits/token-bucket.js';
+import { ShutdownState } from '../shutdown.state.js';
 import type { ResolvedJsonRpcOptions } from '../interfaces/json-rpc-module-options.interface.js';
 import { JSON_RPC_RESOLVED_OPTIONS } from '../json-rpc.constants.js';
 import { JsonRpcDispatcher } from '../json-rpc.dispatcher.js';
@@ -21,11 +26,15 @@ interface ExpressLikeApp {
 @Injectable()
 export class JsonRpcHttpTransport implements OnModuleInit {
   private readonly logger = new Logger('JsonRpc');
+  /** Rate limit per keep-alive socket; gone with the socket. */
+  private readonly buckets = new WeakMap<Socket, TokenBucket>();
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(JSON_RPC_RESOLVED_OPTIONS) private readonly options: ResolvedJsonRpcOptions,
     private readonly dispatcher: JsonRpcDispatcher,
+    private readonly authenticator: JsonRpcAuthenticator,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   onModuleInit(): void {
@@ -61,14 +70,36 @@ export class JsonRpcHttpTransport implements OnModuleInit {
       this.send(res, 500, serializeResponse(errorResponse(null, standardError(JsonRpcErrorCode.InternalError))));
       return;
     }
-    const origin: CallOrigin = { transport: 'http', request: req, principal: undefined };
-    this.dispatcher.handleMessage(body.toString('utf8'), origin).then(
-      (text) => (text === undefined ? this.send(res, 204) : this.send(res, 200, text)),
+    if (this.shutdown.draining) {
+      res.setHeader('connection', 'close');
+      this.send(res, 503, serializeResponse(errorResponse(null, { code: JsonRpcErrorCode.ShuttingDown, message: 'Server is shutting down' })));
+      return;
+    }
+    this.shutdown.httpInFlight++;
+    this.answer(req, body).then(
+      ([status, text]) => this.send(res, status, text),
       (error: unknown) => {
         this.logger.error(error);
         this.send(res, 500, serializeResponse(errorResponse(null, standardError(JsonRpcErrorCode.InternalError))));
       },
-    );
+    ).finally(() => this.shutdown.httpInFlight--);
+  }
+
+  private async answer(req: RequestWithRawBody, body: Buffer): Promise<[number, string?]> {
+    const auth = await this.authenticator.check(req, extractToken(req), 'http');
+    if (!auth.ok) return [200, serializeResponse(errorResponse(null, { code: JsonRpcErrorCode.Unauthorized, message: 'Authentication required' }))];
+    const origin: CallOrigin = { transport: 'http', request: req, principal: auth.principal, bucket: this.bucketOf(req.socket) };
+    const text = await this.dispatcher.handleMessage(body.toString('utf8'), origin);
+    return text === undefined ? [204] : [200, text];
+  }
+
+  private bucketOf(socket: Socket): TokenBucket {
+    let bucket = this.buckets.get(socket);
+    if (!bucket) {
+      bucket = new TokenBucket(this.options.limits.ratePerSecond, this.options.limits.rateBurst);
+      this.buckets.set(socket, bucket);
+    }
+    return bucket;
   }
 
   private send(res: ServerResponse, status: number, body?: string): void {

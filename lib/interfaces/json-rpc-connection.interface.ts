@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { JsonRpcPrincipal } from './json-rpc-module-options.interface.js';
 
 /** Options of `connection.request()`. */
 export interface RpcRequestOptions {
@@ -17,7 +18,7 @@ export interface JsonRpcConnection {
   /** The HTTP upgrade request that opened the socket (headers, URL, remote address). */
   readonly upgradeRequest: IncomingMessage;
   /** Who is connected, as `authenticate` returned it; `undefined` without it. */
-  readonly principal: unknown;
+  readonly principal: JsonRpcPrincipal | undefined;
   /** Free-form state that lives as long as the connection. */
   readonly data: Record<string, unknown>;
   /** Topics this connection has joined. */

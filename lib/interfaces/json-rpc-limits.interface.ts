@@ -13,4 +13,22 @@ export interface JsonRpcLimits {
   maxParamsDepth: number;
   /** Live subscriptions per WebSocket connection. Default 100. */
   maxSubscriptionsPerConnection: number;
+  /** Largest answer (a whole batch counted), in bytes; larger answers become -32013. Default 5 MiB. */
+  maxResponseBytes: number;
+  /** Calls running at once per WebSocket; beyond it the socket is not read (backpressure). Default 32. */
+  maxInFlightPerConnection: number;
+  /** Open WebSocket connections on this node; beyond it the upgrade gets 503. Default 10 000. */
+  maxConnections: number;
+  /** Open WebSocket connections per principal (with `authenticate`); beyond it 503. Default 20. */
+  maxConnectionsPerPrincipal: number;
+  /** Token bucket per connection (HTTP: per keep-alive socket): calls per second... Default 50. */
+  ratePerSecond: number;
+  /** ...and burst. Every batch item counts. Over it: -32029. Default 100. */
+  rateBurst: number;
+  /** A call running longer gets -32008, its `ctx.signal` aborted, its late result dropped. Default 30 000. */
+  handlerTimeoutMs: number;
+  /** Bytes queued for a client that does not read... Default 1 MiB. */
+  slowConsumerBytes: number;
+  /** ...for longer than this closes it with 1008. Default 10 000. */
+  slowConsumerMs: number;
 }

@@ -1,5 +1,44 @@
+import type { IncomingMessage } from 'node:http';
 import type { JsonRpcPubSub } from '../push/pubsub/json-rpc-pubsub.interface.js';
 import type { JsonRpcLimits } from './json-rpc-limits.interface.js';
+
+/**
+ * Who is calling, as `authenticate` returns it. `id` identifies the principal
+ * (per-principal connection limit, `disconnect({ principal })`); `expiresAt`
+ * (epoch ms) closes its WebSockets with 1008 when reached, unless the client
+ * re-authenticates on the live connection (`rpc.authenticate`).
+ *
+ * @publicApi
+ */
+export interface JsonRpcPrincipal {
+  id: string | number;
+  expiresAt?: number;
+}
+
+/**
+ * Checks a caller. `token` is what the library found in `Authorization: Bearer`,
+ * or (browsers cannot set WebSocket headers) in a `bearer.<token>` entry of
+ * `Sec-WebSocket-Protocol`. Return the principal, or undefined/null (or throw)
+ * to refuse: 401 on a WebSocket upgrade, -32001 over HTTP.
+ */
+export type JsonRpcAuthenticate = (
+  request: IncomingMessage,
+  token: string | undefined,
+) => JsonRpcPrincipal | undefined | null | Promise<JsonRpcPrincipal | undefined | null>;
+
+export interface JsonRpcHeartbeatOptions {
+  /** Ping every open socket this often. Default 30 000 ms. */
+  intervalMs?: number;
+  /** Terminate a socket that has not answered a ping within this. Default 10 000 ms. */
+  timeoutMs?: number;
+}
+
+export interface JsonRpcMetricsOptions {
+  /** A prom-client Registry to register into. Default: prom-client's global `register`. */
+  registry?: unknown;
+  /** Metric name prefix. Default `jsonrpc_`. */
+  prefix?: string;
+}
 
 /**
  * Options of `JsonRpcModule.forRoot()` / `forRootAsync()`.
@@ -25,6 +64,18 @@ export interface JsonRpcModuleOptions {
    * `new RedisPubSub({ client: new Redis(url) })` for several nodes.
    */
   pubsub?: JsonRpcPubSub;
+  /** Runs on every WebSocket upgrade and every HTTP request; its result is `ctx.principal`. Default: none (anyone). */
+  authenticate?: JsonRpcAuthenticate;
+  /** Exact Origin values allowed to open a WebSocket (403 otherwise); a missing Origin (non-browser) is allowed. Default: any. */
+  allowedOrigins?: readonly string[];
+  /** Server pings; `false` turns them off. */
+  heartbeat?: JsonRpcHeartbeatOptions | false;
+  /** At shutdown, in-flight calls get this long to finish before sockets close with 1001. Default 20 000 ms. */
+  drainMs?: number;
+  /** Calls slower than this are logged as a warning. Default 1 000 ms. */
+  slowCallMs?: number;
+  /** Prometheus metrics through prom-client (install it): `true` or options. Default off. */
+  metrics?: boolean | JsonRpcMetricsOptions;
 }
 
 /** The options with every default applied. */
@@ -35,4 +86,10 @@ export interface ResolvedJsonRpcOptions {
   limits: JsonRpcLimits;
   exposeErrorDetails: boolean;
   pubsub: JsonRpcPubSub;
+  authenticate: JsonRpcAuthenticate | undefined;
+  allowedOrigins: ReadonlySet<string> | undefined;
+  heartbeat: Required<JsonRpcHeartbeatOptions> | false;
+  drainMs: number;
+  slowCallMs: number;
+  metrics: JsonRpcMetricsOptions | undefined;
 }

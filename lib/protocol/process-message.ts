@@ -1,5 +1,5 @@
 import { JsonRpcErrorCode } from './error-codes.js';
-import type { JsonRpcResponse } from './json-rpc.types.js';
+import type { JsonRpcId, JsonRpcResponse } from './json-rpc.types.js';
 import type { ParsedMessage } from './parse-message.js';
 import { errorResponse, joinBatch, serializeResponse, standardError } from './response.js';
 import type { ClientResponse, MessageItem, RpcCall } from './validate-request.js';
@@ -38,16 +38,60 @@ export async function processMessage(
   parsed: ParsedMessage,
   execute: CallExecutor,
   receive?: ResponseReceiver,
+  maxResponseBytes = Infinity,
 ): Promise<string | undefined> {
   switch (parsed.kind) {
     case 'rejected':
       return serializeResponse(errorResponse(null, parsed.error));
-    case 'single':
-      return answer(parsed.item, execute, receive);
+    case 'single': {
+      const text = await answer(parsed.item, execute, receive);
+      return text === undefined || fits(text, maxResponseBytes) ? text : tooLarge(idOf(parsed.item), maxResponseBytes);
+    }
     case 'batch': {
       const answers = await Promise.all(parsed.items.map((item) => answer(item, execute, receive)));
-      const sent = answers.filter((text): text is string => text !== undefined);
-      return sent.length === 0 ? undefined : joinBatch(sent);
+      const sent: string[] = [];
+      const ids: JsonRpcId[] = [];
+      answers.forEach((text, index) => {
+        if (text === undefined) return;
+        sent.push(text);
+        ids.push(idOf(parsed.items[index]!));
+      });
+      if (sent.length === 0) return undefined;
+      const text = joinBatch(sent);
+      // The whole answer counts: over the limit, every answered item gets -32013 instead.
+      return fits(text, maxResponseBytes) ? text : joinBatch(ids.map((id) => tooLarge(id, maxResponseBytes)));
     }
   }
+}
+
+function idOf(item: MessageItem): JsonRpcId {
+  return item.id;
+}
+
+/** UTF-8 size without encoding when the length alone decides (each char is 1 to 3 bytes). */
+function fits(text: string, maxBytes: number): boolean {
+  if (text.length > maxBytes) return false;
+  if (text.length * 3 <= maxBytes) return true;
+  return utf8Length(text) <= maxBytes;
+}
+
+/** Platform-free UTF-8 byte count (no Buffer: the protocol core also runs in browsers). */
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      bytes += 4; // a surrogate pair
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+function tooLarge(id: JsonRpcId, maxBytes: number): string {
+  return serializeResponse(
+    errorResponse(id, { code: JsonRpcErrorCode.ResponseTooLarge, message: 'Response too large', data: { maxBytes } }),
+  );
 }

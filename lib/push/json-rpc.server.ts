@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { TicketStore } from '../auth/ticket.store.js';
 import type { JsonRpcConnection } from '../interfaces/json-rpc-connection.interface.js';
+import type { JsonRpcPrincipal } from '../interfaces/json-rpc-module-options.interface.js';
 import { ConnectionRegistry } from './connection.registry.js';
 import { TopicRegistry } from './topic.registry.js';
 
@@ -14,6 +16,7 @@ export class JsonRpcServer {
   constructor(
     private readonly registry: ConnectionRegistry,
     private readonly topics: TopicRegistry,
+    private readonly tickets: TicketStore,
   ) {}
 
   /** Sends a notification to one connection of this node; false if it is gone. */
@@ -36,5 +39,28 @@ export class JsonRpcServer {
 
   connection(id: string): JsonRpcConnection | undefined {
     return this.registry.get(id);
+  }
+
+  /**
+   * Closes every WebSocket of a principal on this node with 1008 (logout,
+   * revoked access). Returns how many were closed.
+   */
+  disconnect(filter: { principal: string | number }, reason = 'Logged out'): number {
+    let closed = 0;
+    for (const connection of this.registry.all()) {
+      if (connection.principal?.id !== filter.principal) continue;
+      connection.close(1008, reason);
+      closed++;
+    }
+    return closed;
+  }
+
+  /**
+   * A single-use ticket for a browser WebSocket (`ws://host/rpc?ticket=...`),
+   * valid `ttlMs` (default 30 s) on this node. Issue it from an authenticated
+   * HTTP call: the browser never puts its long-lived token in a URL.
+   */
+  issueTicket(principal: JsonRpcPrincipal, ttlMs = 30_000): string {
+    return this.tickets.issue(principal, ttlMs);
   }
 }

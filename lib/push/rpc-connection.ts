@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
 import type { JsonRpcCallContext } from '../context/json-rpc-call-context.js';
 import { JsonRpcException } from '../exceptions/json-rpc.exception.js';
+import type { JsonRpcPrincipal } from '../interfaces/json-rpc-module-options.interface.js';
+import { TokenBucket } from '../limits/token-bucket.js';
 import type { JsonRpcConnection, RpcRequestOptions } from '../interfaces/json-rpc-connection.interface.js';
 import { notificationText, requestText } from '../protocol/response.js';
 import type { ClientResponse } from '../protocol/validate-request.js';
@@ -21,6 +23,22 @@ interface PendingRequest {
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** setTimeout's ceiling (~24.8 days); a later expiry is re-armed when reached. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** The limits a connection enforces on itself. */
+export interface ConnectionLimits {
+  maxInFlightPerConnection: number;
+  ratePerSecond: number;
+  rateBurst: number;
+  slowConsumerBytes: number;
+  slowConsumerMs: number;
+}
+
+/** What the connection reports to its owner (logs, metrics). */
+export interface ConnectionEvents {
+  slowConsumer(connection: RpcConnection): void;
+}
 
 /**
  * One live WebSocket and everything tied to it: topics, subscriptions, calls
@@ -31,7 +49,14 @@ export class RpcConnection implements JsonRpcConnection {
   readonly id = randomUUID();
   readonly data: Record<string, unknown> = {};
   readonly topics = new Set<string>();
-  principal: unknown = undefined;
+  readonly bucket: TokenBucket;
+  /** Heartbeat: when the last pong (or any frame) came in. */
+  lastSeen = Date.now();
+  private currentPrincipal: JsonRpcPrincipal | undefined;
+  private expiryTimer: NodeJS.Timeout | undefined;
+  private paused = false;
+  /** Since when more than `slowConsumerBytes` have been waiting to be written. */
+  private backloggedSince = 0;
 
   private readonly subscriptions = new Map<string, () => void>();
   private readonly running = new Set<JsonRpcCallContext>();
@@ -44,7 +69,34 @@ export class RpcConnection implements JsonRpcConnection {
     readonly socket: WebSocket,
     readonly upgradeRequest: IncomingMessage,
     private readonly membership: TopicMembership,
-  ) {}
+    private readonly limits: ConnectionLimits,
+    private readonly events: ConnectionEvents,
+    principal: JsonRpcPrincipal | undefined,
+  ) {
+    this.bucket = new TokenBucket(limits.ratePerSecond, limits.rateBurst);
+    this.principal = principal;
+  }
+
+  get principal(): JsonRpcPrincipal | undefined {
+    return this.currentPrincipal;
+  }
+
+  /** Sets who is connected; arms the expiry (close 1008 unless re-authenticated before). */
+  set principal(principal: JsonRpcPrincipal | undefined) {
+    this.currentPrincipal = principal;
+    clearTimeout(this.expiryTimer);
+    this.expiryTimer = undefined;
+    if (principal?.expiresAt !== undefined) this.armExpiry(principal.expiresAt);
+  }
+
+  private armExpiry(expiresAt: number): void {
+    const delay = expiresAt - Date.now();
+    this.expiryTimer = setTimeout(
+      () => (delay > MAX_TIMER_MS ? this.armExpiry(expiresAt) : this.close(1008, 'Authentication expired')),
+      Math.max(0, Math.min(delay, MAX_TIMER_MS)),
+    );
+    this.expiryTimer.unref();
+  }
 
   get isOpen(): boolean {
     return this.socket.readyState === WebSocket.OPEN;
@@ -54,17 +106,32 @@ export class RpcConnection implements JsonRpcConnection {
     return this.subscriptions.size;
   }
 
-  /** Sends a frame; false when the socket is no longer open. */
-  sendText(text: string): boolean {
-    if (!this.isOpen) return false;
-    this.socket.send(text);
+  /** Sends a frame; false when the socket is no longer open (or was just closed as a slow consumer). */
+  sendText(text: string | Buffer): boolean {
+    if (!this.isOpen || this.isSlowConsumer()) return false;
+    this.socket.send(text, { binary: false });
     return true;
   }
 
   /** Sends an already-encoded UTF-8 text frame (fan-out encodes once for all members). */
   sendFrame(bytes: Buffer): boolean {
-    if (!this.isOpen) return false;
-    this.socket.send(bytes, { binary: false });
+    return this.sendText(bytes);
+  }
+
+  /**
+   * A client that does not read lets frames pile up in our memory. Over
+   * `slowConsumerBytes` for longer than `slowConsumerMs`: close with 1008.
+   */
+  isSlowConsumer(): boolean {
+    if (this.socket.bufferedAmount <= this.limits.slowConsumerBytes) {
+      this.backloggedSince = 0;
+      return false;
+    }
+    const now = Date.now();
+    if (this.backloggedSince === 0) this.backloggedSince = now;
+    if (now - this.backloggedSince < this.limits.slowConsumerMs) return false;
+    this.events.slowConsumer(this);
+    this.close(1008, 'Slow consumer');
     return true;
   }
 
@@ -109,12 +176,30 @@ export class RpcConnection implements JsonRpcConnection {
     else pending.resolve(response.result);
   }
 
+  /** Not read while at the in-flight limit: alive by definition, whatever the heartbeat saw. */
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  get inFlight(): number {
+    return this.running.size;
+  }
+
+  /** Backpressure: at `maxInFlightPerConnection` running calls, stop reading the socket. */
   trackCall(ctx: JsonRpcCallContext): void {
     this.running.add(ctx);
+    if (!this.paused && this.running.size >= this.limits.maxInFlightPerConnection) {
+      this.paused = true;
+      this.socket.pause();
+    }
   }
 
   untrackCall(ctx: JsonRpcCallContext): void {
     this.running.delete(ctx);
+    if (this.paused && this.running.size < this.limits.maxInFlightPerConnection) {
+      this.paused = false;
+      if (this.isOpen) this.socket.resume();
+    }
   }
 
   /** Registers a subscription; `start()` begins consuming (after its id was sent). */
@@ -157,6 +242,7 @@ export class RpcConnection implements JsonRpcConnection {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    clearTimeout(this.expiryTimer);
     for (const stop of this.subscriptions.values()) stop();
     this.subscriptions.clear();
     for (const ctx of this.running) ctx.abort(new Error('Connection closed'));

@@ -1,43 +1,49 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { CallOrigin } from '../context/json-rpc-call-context.js';
-import type { ResolvedJsonRpcOptions } from '../interfaces/json-rpc-module-options.interface.js';
+import { JsonRpcAuthenticator } from '../auth/authenticator.js';
+import type { JsonRpcPrincipal, ResolvedJsonRpcOptions } from '../interfaces/json-rpc-module-options.interface.js';
 import { JSON_RPC_RESOLVED_OPTIONS } from '../json-rpc.constants.js';
 import { JsonRpcDispatcher } from '../json-rpc.dispatcher.js';
-import { requestPath } from '../utils/request-path.util.js';
+import { JsonRpcMetrics } from '../metrics/json-rpc.metrics.js';
 import { ConnectionRegistry } from '../push/connection.registry.js';
 import { RpcConnection } from '../push/rpc-connection.js';
 import { TopicRegistry } from '../push/topic.registry.js';
+import { ShutdownState } from '../shutdown.state.js';
+import { requestPath } from '../utils/request-path.util.js';
+import { ThrottledLogger } from '../utils/throttled-logger.js';
+import { HeartbeatMonitor } from './heartbeat.monitor.js';
 import { rawDataToText } from './raw-data.util.js';
+import { refuseUpgrade } from './upgrade-response.util.js';
 
 type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
-/** WebSocket close codes used by the library (README, "Close codes"). */
-export const enum CloseCode {
-  Normal = 1000,
-  GoingAway = 1001,
-}
+/** The subprotocol we answer with when the client offers it (never a `bearer.` one). */
+const SUBPROTOCOL = 'json-rpc';
 
-/** How long closing sockets get to finish their close handshake at shutdown. */
+/** How long closing sockets get to finish their close handshake before they are terminated. */
 const CLOSE_GRACE_MS = 2000;
 
 /**
  * WebSocket endpoint on the app's own HTTP server, with a `ws` server of its
  * own (noServer) rather than a Nest gateway: a gateway cannot answer -32700
- * (WsAdapter drops unparsable frames), would parse each frame twice, and
- * would need the app to install WsAdapter. Upgrades for other paths are handed
+ * (WsAdapter drops unparsable frames), would parse each frame twice, and could
+ * not refuse an upgrade with 401/403/503. Upgrades for other paths are handed
  * to whoever listened before (e.g. the app's own WsAdapter gateways).
  */
 @Injectable()
 export class JsonRpcWsTransport implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('JsonRpc');
+  private readonly limitLogger = new ThrottledLogger('JsonRpc');
   private server: WebSocketServer | undefined;
   private httpServer: Server | undefined;
   private previousListeners: UpgradeListener[] = [];
-  private readonly router: UpgradeListener = (request, socket, head) => this.route(request, socket, head);
+  private readonly router: UpgradeListener = (request, socket, head) => void this.route(request, socket, head);
+  private readonly perPrincipal = new Map<string | number, number>();
+  private heartbeat: HeartbeatMonitor | undefined;
+  private drained: Promise<void> | undefined;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -45,16 +51,30 @@ export class JsonRpcWsTransport implements OnApplicationBootstrap, BeforeApplica
     private readonly dispatcher: JsonRpcDispatcher,
     private readonly connections: ConnectionRegistry,
     private readonly topics: TopicRegistry,
+    private readonly authenticator: JsonRpcAuthenticator,
+    private readonly shutdown: ShutdownState,
+    private readonly metrics: JsonRpcMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
-    const httpServer = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
-    if (!this.options.ws || httpServer === undefined) return;
+    const adapter = this.adapterHost.httpAdapter;
+    const httpServer = adapter?.getHttpServer() as Server | undefined;
+    if (adapter === undefined || httpServer === undefined) return;
+    // Drain before any module is destroyed: Nest calls the adapter's beforeClose()
+    // first in app.close(), while every provider is still alive; the hooks of a
+    // global module would only run after the app's own onModuleDestroy().
+    const beforeClose = adapter.beforeClose?.bind(adapter);
+    adapter.beforeClose = async () => {
+      await this.drain();
+      await beforeClose?.();
+    };
+    if (!this.options.ws) return;
     this.server = new WebSocketServer({
       noServer: true,
       maxPayload: this.options.limits.maxMessageBytes, // never ws's 100 MiB default
       perMessageDeflate: false,
       clientTracking: false,
+      handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
     });
     // Runs after Nest's gateways registered their upgrade listeners (during init):
     // take them over so that an upgrade is handled by exactly one owner.
@@ -62,45 +82,115 @@ export class JsonRpcWsTransport implements OnApplicationBootstrap, BeforeApplica
     this.previousListeners = httpServer.listeners('upgrade') as UpgradeListener[];
     httpServer.removeAllListeners('upgrade');
     httpServer.on('upgrade', this.router);
+    if (this.options.heartbeat) this.heartbeat = new HeartbeatMonitor(this.options.heartbeat, () => this.connections.all(), (connection) => this.dead(connection));
     this.logger.log(`WebSocket endpoint: ${this.options.path}`);
   }
 
-  // Before the HTTP server is closed: it would otherwise wait on every open socket.
+  /** Fallback when the adapter's beforeClose was not called (e.g. no HTTP adapter close path). */
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.httpServer) {
-      this.httpServer.off('upgrade', this.router);
-      for (const listener of this.previousListeners) this.httpServer.on('upgrade', listener);
-    }
-    await this.closeAll(CloseCode.GoingAway, 'Server shutting down');
-    this.server?.close();
+    await this.drain();
   }
 
   private route(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (requestPath(request.url) === this.options.path) {
-      this.server!.handleUpgrade(request, socket, head, (ws) => this.onConnection(ws, request));
+    if (requestPath(request.url) === this.options.path && this.server) {
+      this.admit(request, socket, head).catch((error: unknown) => {
+        this.logger.error(error);
+        refuseUpgrade(socket, 500);
+      });
       return;
     }
-    if (this.previousListeners.length === 0) {
-      socket.on('error', () => socket.destroy());
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
+    if (this.previousListeners.length === 0) return refuseUpgrade(socket, 404);
     for (const listener of this.previousListeners) listener.call(this.httpServer, request, socket, head);
   }
 
-  private onConnection(socket: WebSocket, request: IncomingMessage): void {
-    const connection = new RpcConnection(socket, request, this.topics);
-    const origin = { transport: 'ws', request, principal: undefined, connection } satisfies CallOrigin;
+  /** The gate: everything is decided before the socket opens. */
+  private async admit(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const { limits, allowedOrigins } = this.options;
+    const origin = request.headers.origin;
+    if (this.shutdown.draining) return refuseUpgrade(socket, 503);
+    if (allowedOrigins && origin !== undefined && !allowedOrigins.has(origin)) {
+      this.limitLogger.warn('origin', `upgrade refused: origin ${JSON.stringify(origin).slice(0, 100)} not allowed`);
+      return refuseUpgrade(socket, 403);
+    }
+    if (this.connections.size >= limits.maxConnections) return this.overloaded(socket, 'maxConnections');
+    const auth = await this.authenticator.upgrade(request);
+    if (!auth.ok) return refuseUpgrade(socket, 401, { 'WWW-Authenticate': 'Bearer' });
+    const principal = auth.principal;
+    if (principal && (this.perPrincipal.get(principal.id) ?? 0) >= limits.maxConnectionsPerPrincipal) {
+      return this.overloaded(socket, 'maxConnectionsPerPrincipal');
+    }
+    if (socket.destroyed || this.shutdown.draining) return refuseUpgrade(socket, 503);
+    this.server!.handleUpgrade(request, socket, head, (ws) => this.onConnection(ws, request, principal));
+  }
+
+  private overloaded(socket: Duplex, limit: string): void {
+    this.limitLogger.warn(limit, `upgrade refused: ${limit} reached`);
+    this.metrics.drop(limit);
+    refuseUpgrade(socket, 503);
+  }
+
+  private onConnection(socket: WebSocket, request: IncomingMessage, principal: JsonRpcPrincipal | undefined): void {
+    const connection = new RpcConnection(socket, request, this.topics, this.options.limits, { slowConsumer: (c) => this.slowConsumer(c) }, principal);
+    const origin = { transport: 'ws', request, principal: undefined, connection, bucket: connection.bucket } as const;
     socket.on('message', (data) => {
+      connection.lastSeen = Date.now();
       this.dispatcher.handleFrame(rawDataToText(data), origin).catch((error: unknown) => this.logger.error(error));
     });
+    socket.on('pong', () => (connection.lastSeen = Date.now()));
     // ws reports protocol violations (oversized frame -> 1009, bad UTF-8 -> 1007) as
     // 'error' and closes the socket itself; unhandled, the event would crash the process.
     socket.on('error', (error) => this.logger.debug(`connection ${connection.id}: ${error.message}`));
-    socket.once('close', (code) => {
-      this.connections.remove(connection, code).catch((error: unknown) => this.logger.error(error));
-    });
+    socket.once('close', (code) => void this.closed(connection, code));
+    if (principal) this.perPrincipal.set(principal.id, (this.perPrincipal.get(principal.id) ?? 0) + 1);
     this.connections.add(connection);
+    this.metrics.connectionOpened();
+    this.logger.log(`connect ${connection.id} (${request.socket.remoteAddress ?? '?'}${principal ? `, principal ${principal.id}` : ''})`);
+  }
+
+  private async closed(connection: RpcConnection, code: number): Promise<void> {
+    const id = connection.principal?.id;
+    if (id !== undefined) {
+      const count = (this.perPrincipal.get(id) ?? 1) - 1;
+      if (count > 0) this.perPrincipal.set(id, count);
+      else this.perPrincipal.delete(id);
+    }
+    this.metrics.connectionClosed();
+    this.logger.log(`disconnect ${connection.id} (code ${code}${id !== undefined ? `, principal ${id}` : ''})`);
+    await this.connections.remove(connection, code).catch((error: unknown) => this.logger.error(error));
+  }
+
+  private slowConsumer(connection: RpcConnection): void {
+    this.limitLogger.warn('slowConsumer', `closing slow consumer ${connection.id} (1008)`);
+    this.metrics.drop('slowConsumer');
+  }
+
+  private dead(connection: RpcConnection): void {
+    this.limitLogger.warn('heartbeat', `terminating ${connection.id}: no pong`);
+    this.metrics.drop('heartbeat');
+    connection.socket.terminate();
+  }
+
+  /**
+   * Graceful shutdown, once: refuse new upgrades and calls (-32099), let
+   * in-flight calls finish within `drainMs`, then close every socket with 1001
+   * and terminate those that do not finish the close handshake.
+   */
+  drain(): Promise<void> {
+    this.drained ??= (async () => {
+      this.shutdown.draining = true;
+      this.heartbeat?.stop();
+      const deadline = Date.now() + this.options.drainMs;
+      while (Date.now() < deadline && (this.shutdown.httpInFlight > 0 || this.connections.all().some((c) => c.inFlight > 0))) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await this.closeAll(1001, 'Server shutting down');
+      if (this.httpServer) {
+        this.httpServer.off('upgrade', this.router);
+        for (const listener of this.previousListeners) this.httpServer.on('upgrade', listener);
+      }
+      this.server?.close();
+    })();
+    return this.drained;
   }
 
   private async closeAll(code: number, reason: string): Promise<void> {

@@ -8,7 +8,7 @@ import { startApp, type TestServer } from '../support/start-app.js';
 import { TestWsClient } from '../support/ws-client.js';
 
 @Module({
-  imports: [JsonRpcModule.forRoot({ limits: { maxSubscriptionsPerConnection: 1000 } })],
+  imports: [JsonRpcModule.forRoot({ limits: { maxSubscriptionsPerConnection: 1000, ratePerSecond: 100_000, rateBurst: 100_000 } })],
   providers: [TicksRpc, ConnectionRpc, PresenceTracker],
 })
 class PushModule {}

@@ -10,7 +10,8 @@ import { startApp, type TestServer } from '../support/start-app.js';
 import { TestWsClient } from '../support/ws-client.js';
 
 @Module({
-  imports: [JsonRpcModule.forRoot()],
+  // Generous rate limit: the 200-concurrent-calls test is about ordering, not rate.
+  imports: [JsonRpcModule.forRoot({ limits: { ratePerSecond: 10_000, rateBurst: 10_000 } })],
   controllers: [PlainController],
   providers: [SpecExamplesRpc, MiscRpc, EventsGateway],
 })
