@@ -23,6 +23,8 @@ interface PendingRequest {
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** A server-initiated close that the peer does not complete (it is not reading) ends in terminate() after this. */
+const CLOSE_GRACE_MS = 2000;
 /** setTimeout's ceiling (~24.8 days); a later expiry is re-armed when reached. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -55,6 +57,9 @@ export class RpcConnection implements JsonRpcConnection {
   private currentPrincipal: JsonRpcPrincipal | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
   private paused = false;
+  /** Frames read while at the in-flight limit (what the socket had buffered when paused). */
+  private readonly waiting: string[] = [];
+  private dispatch: (text: string) => void = () => undefined;
   /** Since when more than `slowConsumerBytes` have been waiting to be written. */
   private backloggedSince = 0;
 
@@ -64,6 +69,8 @@ export class RpcConnection implements JsonRpcConnection {
   private nextSubscriptionId = 1;
   private nextRequestId = 1;
   private disposed = false;
+  /** The code the server closed with, if it did: reported even when the peer never answers the close. */
+  closeCode: number | undefined;
 
   constructor(
     readonly socket: WebSocket,
@@ -148,7 +155,11 @@ export class RpcConnection implements JsonRpcConnection {
   }
 
   close(code = 1000, reason?: string): void {
+    if (this.closeCode !== undefined || this.socket.readyState >= WebSocket.CLOSING) return;
+    this.closeCode = code;
     this.socket.close(code, reason);
+    // ws would wait 30 s for the peer's close frame; a peer that does not read never sends it.
+    setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS).unref();
   }
 
   request<T = unknown>(method: string, params?: unknown, options: RpcRequestOptions = {}): Promise<T> {
@@ -176,6 +187,31 @@ export class RpcConnection implements JsonRpcConnection {
     else pending.resolve(response.result);
   }
 
+  /** How frames are handed on (set once by the transport). */
+  onFrame(dispatch: (text: string) => void): void {
+    this.dispatch = dispatch;
+  }
+
+  /**
+   * A frame from the socket: handled now, or held while `maxInFlightPerConnection`
+   * calls run. `ws.pause()` stops reading the socket, but frames it had already
+   * buffered still arrive; they wait here, so the limit is exact.
+   */
+  receiveFrame(text: string): void {
+    if (this.waiting.length > 0 || this.running.size >= this.limits.maxInFlightPerConnection) {
+      this.waiting.push(text);
+      this.pause();
+      return;
+    }
+    this.dispatch(text);
+  }
+
+  private pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.socket.pause();
+  }
+
   /** Not read while at the in-flight limit: alive by definition, whatever the heartbeat saw. */
   get isPaused(): boolean {
     return this.paused;
@@ -188,15 +224,13 @@ export class RpcConnection implements JsonRpcConnection {
   /** Backpressure: at `maxInFlightPerConnection` running calls, stop reading the socket. */
   trackCall(ctx: JsonRpcCallContext): void {
     this.running.add(ctx);
-    if (!this.paused && this.running.size >= this.limits.maxInFlightPerConnection) {
-      this.paused = true;
-      this.socket.pause();
-    }
+    if (this.running.size >= this.limits.maxInFlightPerConnection) this.pause();
   }
 
   untrackCall(ctx: JsonRpcCallContext): void {
     this.running.delete(ctx);
-    if (this.paused && this.running.size < this.limits.maxInFlightPerConnection) {
+    while (this.waiting.length > 0 && this.running.size < this.limits.maxInFlightPerConnection) this.dispatch(this.waiting.shift()!);
+    if (this.paused && this.waiting.length === 0 && this.running.size < this.limits.maxInFlightPerConnection) {
       this.paused = false;
       if (this.isOpen) this.socket.resume();
     }
@@ -245,6 +279,7 @@ export class RpcConnection implements JsonRpcConnection {
     clearTimeout(this.expiryTimer);
     for (const stop of this.subscriptions.values()) stop();
     this.subscriptions.clear();
+    this.waiting.length = 0;
     for (const ctx of this.running) ctx.abort(new Error('Connection closed'));
     this.running.clear();
     for (const { reject, timer } of this.pending.values()) {

@@ -23,8 +23,6 @@ type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) 
 /** The subprotocol we answer with when the client offers it (never a `bearer.` one). */
 const SUBPROTOCOL = 'json-rpc';
 
-/** How long closing sockets get to finish their close handshake before they are terminated. */
-const CLOSE_GRACE_MS = 2000;
 
 /**
  * WebSocket endpoint on the app's own HTTP server, with a `ws` server of its
@@ -43,6 +41,7 @@ export class JsonRpcWsTransport implements OnApplicationBootstrap, BeforeApplica
   private readonly router: UpgradeListener = (request, socket, head) => void this.route(request, socket, head);
   private readonly perPrincipal = new Map<string | number, number>();
   private heartbeat: HeartbeatMonitor | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
   private drained: Promise<void> | undefined;
 
   constructor(
@@ -82,6 +81,11 @@ export class JsonRpcWsTransport implements OnApplicationBootstrap, BeforeApplica
     this.previousListeners = httpServer.listeners('upgrade') as UpgradeListener[];
     httpServer.removeAllListeners('upgrade');
     httpServer.on('upgrade', this.router);
+    // Slow consumers are also caught between sends: a backlog that stopped growing still counts.
+    this.sweeper = setInterval(() => {
+      for (const connection of this.connections.all()) if (connection.isOpen) connection.isSlowConsumer();
+    }, Math.max(10, Math.min(1000, this.options.limits.slowConsumerMs / 2)));
+    this.sweeper.unref();
     if (this.options.heartbeat) this.heartbeat = new HeartbeatMonitor(this.options.heartbeat, () => this.connections.all(), (connection) => this.dead(connection));
     this.logger.log(`WebSocket endpoint: ${this.options.path}`);
   }
@@ -132,9 +136,10 @@ export class JsonRpcWsTransport implements OnApplicationBootstrap, BeforeApplica
   private onConnection(socket: WebSocket, request: IncomingMessage, principal: JsonRpcPrincipal | undefined): void {
     const connection = new RpcConnection(socket, request, this.topics, this.options.limits, { slowConsumer: (c) => this.slowConsumer(c) }, principal);
     const origin = { transport: 'ws', request, principal: undefined, connection, bucket: connection.bucket } as const;
+    connection.onFrame((text) => this.dispatcher.handleFrame(text, origin).catch((error: unknown) => this.logger.error(error)));
     socket.on('message', (data) => {
       connection.lastSeen = Date.now();
-      this.dispatcher.handleFrame(rawDataToText(data), origin).catch((error: unknown) => this.logger.error(error));
+      connection.receiveFrame(rawDataToText(data));
     });
     socket.on('pong', () => (connection.lastSeen = Date.now()));
     // ws reports protocol violations (oversized frame -> 1009, bad UTF-8 -> 1007) as
@@ -147,7 +152,8 @@ export class JsonRpcWsTransport implements OnApplicationBootstrap, BeforeApplica
     this.logger.log(`connect ${connection.id} (${request.socket.remoteAddress ?? '?'}${principal ? `, principal ${principal.id}` : ''})`);
   }
 
-  private async closed(connection: RpcConnection, code: number): Promise<void> {
+  private async closed(connection: RpcConnection, peerCode: number): Promise<void> {
+    const code = connection.closeCode ?? peerCode;
     const id = connection.principal?.id;
     if (id !== undefined) {
       const count = (this.perPrincipal.get(id) ?? 1) - 1;
@@ -179,6 +185,7 @@ export class JsonRpcWsTransport implements OnApplicationBootstrap, BeforeApplica
     this.drained ??= (async () => {
       this.shutdown.draining = true;
       this.heartbeat?.stop();
+      clearInterval(this.sweeper);
       const deadline = Date.now() + this.options.drainMs;
       while (Date.now() < deadline && (this.shutdown.httpInFlight > 0 || this.connections.all().some((c) => c.inFlight > 0))) {
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -195,15 +202,11 @@ export class JsonRpcWsTransport implements OnApplicationBootstrap, BeforeApplica
 
   private async closeAll(code: number, reason: string): Promise<void> {
     const closing = this.connections.all().map(
-      ({ socket }) =>
+      (connection) =>
         new Promise<void>((resolve) => {
-          if (socket.readyState === WebSocket.CLOSED) return resolve();
-          const timer = setTimeout(() => socket.terminate(), CLOSE_GRACE_MS);
-          socket.once('close', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-          socket.close(code, reason);
+          if (connection.socket.readyState === WebSocket.CLOSED) return resolve();
+          connection.socket.once('close', () => resolve());
+          connection.close(code, reason); // terminated after a grace if the peer does not answer
         }),
     );
     await Promise.all(closing);

@@ -1,0 +1,203 @@
+import { Injectable, Module } from '@nestjs/common';
+import { Registry } from 'prom-client';
+import { WebSocket } from 'ws';
+import { type JsonRpcModuleOptions, JsonRpcModule, type OnRpcDisconnect } from '../../lib/index.js';
+import { ConnectionRegistry } from '../../lib/push/connection.registry.js';
+import { guardStats, LimitsRpc, releaseBlocked } from '../fixtures/protection.rpc.js';
+import { SpecExamplesRpc } from '../fixtures/spec-examples.rpc.js';
+import { postRaw } from '../support/http-client.js';
+import { startApp, type TestServer } from '../support/start-app.js';
+import { TestWsClient } from '../support/ws-client.js';
+
+type Frame = { id?: unknown; method?: string; params?: { subscription?: string; result?: { n: number } }; result?: unknown; error?: { code: number; data?: unknown } };
+
+/** Close codes as the server reports them to onRpcDisconnect. */
+const closeCodes: number[] = [];
+@Injectable()
+class CloseCodes implements OnRpcDisconnect {
+  onRpcDisconnect(_connection: unknown, code: number): void {
+    closeCodes.push(code);
+  }
+}
+
+async function appWith(options: JsonRpcModuleOptions): Promise<TestServer> {
+  @Module({ imports: [JsonRpcModule.forRoot(options)], providers: [LimitsRpc, SpecExamplesRpc, CloseCodes] })
+  class LimitedModule {}
+  return startApp(LimitedModule);
+}
+
+const request = (method: string, params: unknown, id: unknown) => ({ jsonrpc: '2.0', method, params, id });
+
+/** The proof after every limit: another client is served as usual. */
+async function stillServing(server: TestServer): Promise<void> {
+  const ws = await TestWsClient.connect(server.wsUrl);
+  expect(await ws.request(request('sum', [20, 22], 'alive'))).toMatchObject({ result: 42 });
+  await ws.close();
+  expect((await postRaw(server.httpUrl, JSON.stringify(request('sum', [1, 1], 'alive')))).json).toMatchObject({ result: 2 });
+}
+
+async function eventually(check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('limits, each hit and then the server still serving', () => {
+  let server: TestServer;
+  afterEach(async () => {
+    releaseBlocked();
+    await server?.close();
+  });
+
+  it('maxResponseBytes: -32013, the whole batch counted', async () => {
+    server = await appWith({ limits: { maxResponseBytes: 64 * 1024 } });
+    const ws = await TestWsClient.connect(server.wsUrl);
+    expect(await ws.request(request('limits.big', [70_000], 1))).toMatchObject({ error: { code: -32013, data: { maxBytes: 65536 } }, id: 1 });
+    expect(await ws.request(request('limits.big', [1000], 2))).toMatchObject({ result: 'x'.repeat(1000) });
+    ws.send(JSON.stringify([request('limits.big', [40_000], 'a'), request('limits.big', [40_000], 'b')]));
+    expect(await ws.take()).toEqual([
+      { jsonrpc: '2.0', error: { code: -32013, message: 'Response too large', data: { maxBytes: 65536 } }, id: 'a' },
+      { jsonrpc: '2.0', error: { code: -32013, message: 'Response too large', data: { maxBytes: 65536 } }, id: 'b' },
+    ]);
+    expect((await postRaw(server.httpUrl, JSON.stringify(request('limits.big', [70_000], 3)))).json).toMatchObject({ error: { code: -32013 } });
+    await ws.close();
+    await stillServing(server);
+  });
+
+  it('maxInFlightPerConnection: stops reading the socket (backpressure), then answers everything', async () => {
+    server = await appWith({ limits: { maxInFlightPerConnection: 4 } });
+    guardStats.maxRunning = 0;
+    const ws = await TestWsClient.connect(server.wsUrl);
+    for (let i = 0; i < 20; i++) ws.send(request('limits.block', [], i));
+    await eventually(() => guardStats.running === 4);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(guardStats.running).toBe(4); // no fifth call was read
+    expect(ws.pending).toEqual([]); // ...and none was refused
+    const answers: Frame[] = [];
+    while (answers.length < 20) {
+      releaseBlocked();
+      answers.push((await ws.take(() => true, 2000)) as Frame);
+    }
+    expect(answers.every((a) => typeof a.result === 'number' && (a.result as number) <= 4)).toBe(true);
+    expect(guardStats.maxRunning).toBe(4);
+    await ws.close();
+    await stillServing(server);
+  });
+
+  it('maxConnections: the next upgrade gets 503 until one closes', async () => {
+    server = await appWith({ limits: { maxConnections: 3 } });
+    const open = await Promise.all([1, 2, 3].map(() => TestWsClient.connect(server.wsUrl)));
+    await expect(TestWsClient.connect(server.wsUrl)).rejects.toThrow('upgrade refused: 503');
+    await open[0]!.close();
+    await eventually(() => server.app.get(ConnectionRegistry).size === 2);
+    await stillServing(server);
+    await Promise.all(open.map((ws) => ws.close()));
+  });
+
+  it('rate limit: a token bucket per connection, every batch item counted (-32029)', async () => {
+    server = await appWith({ limits: { ratePerSecond: 5, rateBurst: 5 } });
+    const ws = await TestWsClient.connect(server.wsUrl);
+    ws.send(JSON.stringify(Array.from({ length: 8 }, (_, i) => request('sum', [i], i))));
+    const answers = (await ws.take()) as Frame[];
+    expect(answers.filter((a) => a.result !== undefined)).toHaveLength(5);
+    expect(answers.filter((a) => a.error?.code === -32029)).toHaveLength(3);
+    expect(answers.find((a) => a.error)).toMatchObject({ error: { message: 'Rate limit exceeded', data: { limit: 'ratePerSecond' } } });
+    await new Promise((resolve) => setTimeout(resolve, 450)); // ~2 tokens back
+    expect(await ws.request(request('sum', [1], 'later'))).toMatchObject({ result: 1 });
+    await ws.close();
+    await stillServing(server); // a fresh connection has its own bucket
+  });
+
+  it('handler timeout: -32008, ctx.signal aborted, the late result dropped', async () => {
+    server = await appWith({ limits: { handlerTimeoutMs: 150 } });
+    const { aborted, lateResults } = guardStats;
+    const ws = await TestWsClient.connect(server.wsUrl);
+    const started = Date.now();
+    expect(await ws.request(request('limits.stuck', [], 't'))).toEqual({ jsonrpc: '2.0', error: { code: -32008, message: 'Handler timed out' }, id: 't' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    await eventually(() => guardStats.lateResults === lateResults + 1);
+    expect(guardStats.aborted).toBe(aborted + 1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(ws.pending).toEqual([]); // nothing more for id "t"
+    expect((await postRaw(server.httpUrl, JSON.stringify(request('limits.stuck', [], 'h')))).json).toMatchObject({ error: { code: -32008 } });
+    await ws.close();
+    await stillServing(server);
+  });
+
+  it('heartbeat: a peer that stops answering pings is terminated within interval + timeout', async () => {
+    server = await appWith({ heartbeat: { intervalMs: 100, timeoutMs: 100 } });
+    const registry = server.app.get(ConnectionRegistry);
+    const healthy = await TestWsClient.connect(server.wsUrl);
+    const silent = new WebSocket(server.wsUrl);
+    await new Promise((resolve) => silent.once('open', resolve));
+    // Stop reading: its pongs (and everything else) stop, as with a dead peer.
+    (silent as unknown as { _socket: { pause(): void } })._socket.pause();
+    await eventually(() => registry.size === 1, 2000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await healthy.request(request('sum', [2], 'h'))).toMatchObject({ result: 2 });
+    silent.terminate();
+    await healthy.close();
+    await stillServing(server);
+  });
+
+  it('slow consumer: a client that never reads is closed (1008) while a normal one gets every notification', async () => {
+    server = await appWith({ limits: { slowConsumerBytes: 256 * 1024, slowConsumerMs: 200, ratePerSecond: 1000, rateBurst: 1000 }, heartbeat: false });
+    const registry = server.app.get(ConnectionRegistry);
+    closeCodes.length = 0;
+    const reader = await TestWsClient.connect(server.wsUrl);
+    const stalled = await TestWsClient.connect(server.wsUrl);
+    const count = 2000;
+    const subscribeStalled = (await stalled.request(request('limits.flood', [count * 10, 1024], 's'))) as Frame;
+    expect(typeof subscribeStalled.result).toBe('string');
+    (stalled.socket as unknown as { _socket: { pause(): void } })._socket.pause();
+    const sub = (await reader.request(request('limits.flood', [count, 64], 'r'))) as Frame;
+    const seen: number[] = [];
+    while (seen.length < count) {
+      const frame = (await reader.take((f) => (f as Frame).params?.subscription === sub.result)) as Frame;
+      seen.push(frame.params!.result!.n);
+    }
+    expect(seen).toEqual(Array.from({ length: count }, (_, i) => i));
+    // The stalled one is closed with 1008 and, as it reads nothing, terminated after the grace: its memory is freed.
+    await eventually(() => registry.size === 1, 5000);
+    expect(closeCodes).toEqual([1008]);
+    stalled.socket.terminate();
+    await reader.close();
+    await stillServing(server);
+  });
+
+  it('metrics: calls by method/transport/code, durations, connections (prom-client)', async () => {
+    const registry = new Registry();
+    server = await appWith({ metrics: { registry } });
+    const ws = await TestWsClient.connect(server.wsUrl);
+    await ws.request(request('sum', [1], 1));
+    await ws.request(request('nope', [], 2));
+    await postRaw(server.httpUrl, JSON.stringify(request('sum', [1], 3)));
+    const text = await registry.metrics();
+    expect(text).toContain('jsonrpc_calls_total{method="sum",transport="ws",code="0"} 1');
+    expect(text).toContain('jsonrpc_calls_total{method="(unknown)",transport="ws",code="-32601"} 1');
+    expect(text).toContain('jsonrpc_calls_total{method="sum",transport="http",code="0"} 1');
+    expect(text).toContain('jsonrpc_open_connections 1');
+    expect(text).toMatch(/jsonrpc_call_duration_seconds_count\{method="sum",transport="ws"\} 1/);
+    await ws.close();
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('with 50 calls in flight: they finish, new calls get -32099, sockets close with 1001', async () => {
+    const server = await appWith({ limits: { ratePerSecond: 1000, rateBurst: 1000, maxInFlightPerConnection: 64 }, drainMs: 5000 });
+    const ws = await TestWsClient.connect(server.wsUrl);
+    for (let i = 0; i < 50; i++) ws.send(request('limits.slow', [300], i));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const closing = server.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    ws.send(request('sum', [1], 'late'));
+    const answers: Frame[] = [];
+    while (answers.length < 51) answers.push((await ws.take(() => true, 3000)) as Frame);
+    expect(answers.find((a) => a.id === 'late')).toEqual({ jsonrpc: '2.0', error: { code: -32099, message: 'Server is shutting down' }, id: 'late' });
+    expect(answers.filter((a) => a.result === 300)).toHaveLength(50);
+    expect((await ws.closed).code).toBe(1001);
+    await closing;
+  });
+});
