@@ -38,8 +38,9 @@ export interface RequestLimits {
   readonly maxParamsDepth: number;
 }
 
+/** A number id must survive the round trip: JSON turns 1e400 into Infinity, which would be echoed as null. */
 function isId(value: unknown): value is JsonRpcId {
-  return value === null || typeof value === 'string' || typeof value === 'number';
+  return value === null || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
 }
 
 function invalid(id: JsonRpcId, reason: string, code = JsonRpcErrorCode.InvalidRequest): InvalidCall {
