@@ -7,6 +7,8 @@ export interface RegisteredMethod {
   readonly name: string;
   /** A subscription's `invoke` resolves with its source (Observable / AsyncIterable). */
   readonly kind: 'method' | 'subscription';
+  /** Subscriptions: what to do when the client reads too slowly. */
+  readonly overflow: { policy: 'close' | 'drop-oldest'; bufferSize: number };
   readonly description: string | undefined;
   /** `ClassName.methodKey`, for messages. */
   readonly handlerName: string;

@@ -183,7 +183,7 @@ export class JsonRpcDispatcher {
     }
     if (source instanceof Error) return this.failure(call, source);
     const { id, start } = connection.addSubscription(source as SubscriptionSource, (subscription) =>
-      subscriptionNotifier(connection, call.method, subscription, this.mapError),
+      subscriptionNotifier(connection, call.method, subscription, this.mapError, method.overflow),
     );
     afterSend.push(start);
     return successResponse(call.id, id);

@@ -100,6 +100,7 @@ export class JsonRpcExplorer implements OnModuleInit {
       const method: RegisteredMethod = {
         name,
         kind: meta.kind,
+        overflow: { policy: meta.overflow ?? 'close', bufferSize: meta.bufferSize ?? 100 },
         description: meta.description,
         handlerName: `${hostClass.name}.${methodKey}`,
         invoke: invoke as RegisteredMethod['invoke'],

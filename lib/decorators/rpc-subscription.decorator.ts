@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { RpcMethodMetadata, RpcMethodOptions } from '../interfaces/rpc-method-options.interface.js';
+import type { RpcMethodMetadata, RpcSubscriptionOptions } from '../interfaces/rpc-method-options.interface.js';
 import { RPC_METHOD_METADATA } from '../json-rpc.constants.js';
 
 /**
@@ -12,13 +12,15 @@ import { RPC_METHOD_METADATA } from '../json-rpc.constants.js';
  *
  * @publicApi
  */
-export function RpcSubscription(nameOrOptions?: string | RpcMethodOptions): MethodDecorator {
-  const options: RpcMethodOptions = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : (nameOrOptions ?? {});
+export function RpcSubscription(nameOrOptions?: string | RpcSubscriptionOptions): MethodDecorator {
+  const options: RpcSubscriptionOptions = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : (nameOrOptions ?? {});
   const metadata: RpcMethodMetadata = {
     kind: 'subscription',
     name: options.name,
     description: options.description,
     paramNames: options.paramNames,
+    overflow: options.overflow ?? 'close',
+    bufferSize: options.bufferSize ?? 100,
   };
   return SetMetadata(RPC_METHOD_METADATA, metadata);
 }

@@ -132,6 +132,7 @@ export class RpcConnection implements JsonRpcConnection {
   isSlowConsumer(): boolean {
     if (this.socket.bufferedAmount <= this.limits.slowConsumerBytes) {
       this.backloggedSince = 0;
+      this.flushHeldBack();
       return false;
     }
     const now = Date.now();
@@ -185,6 +186,25 @@ export class RpcConnection implements JsonRpcConnection {
     clearTimeout(pending.timer);
     if (response.error) pending.reject(new JsonRpcException(response.error.code, response.error.message, response.error.data));
     else pending.resolve(response.result);
+  }
+
+  /** More than `slowConsumerBytes` waiting to be written: drop-oldest subscriptions hold back. */
+  get backlogged(): boolean {
+    return this.socket.bufferedAmount > this.limits.slowConsumerBytes;
+  }
+
+  /** Drop-oldest subscriptions waiting for the backlog to clear (run on the next send or sweep). */
+  readonly heldBack = new Set<() => void>();
+  private flushing = false;
+
+  private flushHeldBack(): void {
+    if (this.flushing || this.heldBack.size === 0) return;
+    this.flushing = true;
+    try {
+      for (const flush of [...this.heldBack]) flush();
+    } finally {
+      this.flushing = false;
+    }
   }
 
   /** How frames are handed on (set once by the transport). */
@@ -280,6 +300,7 @@ export class RpcConnection implements JsonRpcConnection {
     for (const stop of this.subscriptions.values()) stop();
     this.subscriptions.clear();
     this.waiting.length = 0;
+    this.heldBack.clear();
     for (const ctx of this.running) ctx.abort(new Error('Connection closed'));
     this.running.clear();
     for (const { reject, timer } of this.pending.values()) {

@@ -4,17 +4,25 @@ import type { RpcConnection } from './rpc-connection.js';
 import { RpcEvent } from './rpc-event.js';
 import type { SourceObserver } from './subscription-source.js';
 
+export interface OverflowPolicy {
+  policy: 'close' | 'drop-oldest';
+  bufferSize: number;
+}
+
 /**
  * Turns a subscription's values, error and completion into notifications on
  * its connection. Never throws: a value JSON cannot carry becomes an error
  * notification (a throw inside an rxjs observer would surface as an uncaught
- * exception).
+ * exception). With `drop-oldest`, values are held back (at most `bufferSize`,
+ * the oldest dropped) while the client is backlogged, then sent after a
+ * `{ subscription, gap }` notification.
  */
 export function subscriptionNotifier(
   connection: RpcConnection,
   method: string,
   subscription: string,
   toError: (error: unknown) => JsonRpcErrorObject,
+  overflow: OverflowPolicy = { policy: 'close', bufferSize: 0 },
 ): SourceObserver {
   const send = (params: Record<string, unknown>) => {
     try {
@@ -23,14 +31,30 @@ export function subscriptionNotifier(
       connection.sendText(notificationText(method, { subscription, error: toError(error) }));
     }
   };
+  const held: Array<Record<string, unknown>> = [];
+  let dropped = 0;
+  const flush = () => {
+    if (dropped > 0) send({ subscription, gap: dropped });
+    dropped = 0;
+    connection.heldBack.delete(flush);
+    while (held.length > 0) {
+      if (connection.backlogged) return void connection.heldBack.add(flush);
+      send(held.shift()!);
+    }
+  };
+  const deliver = (params: Record<string, unknown>) => {
+    if (overflow.policy === 'close' || (!connection.backlogged && held.length === 0)) return send(params);
+    held.push(params);
+    if (held.length > overflow.bufferSize) {
+      held.shift();
+      dropped++;
+    }
+    connection.heldBack.add(flush);
+  };
   return {
     next: (value) =>
-      send(
-        value instanceof RpcEvent
-          ? { subscription, result: value.value, eventId: value.eventId }
-          : { subscription, result: value },
-      ),
-    error: (error) => send({ subscription, error: toError(error) }),
-    complete: () => send({ subscription, complete: true }),
+      deliver(value instanceof RpcEvent ? { subscription, result: value.value, eventId: value.eventId } : { subscription, result: value }),
+    error: (error) => deliver({ subscription, error: toError(error) }),
+    complete: () => deliver({ subscription, complete: true }),
   };
 }

@@ -167,6 +167,34 @@ describe('limits, each hit and then the server still serving', () => {
     await stillServing(server);
   });
 
+  it('slow consumer, drop-oldest subscription: a gap notification instead of a close', async () => {
+    server = await appWith({ limits: { slowConsumerBytes: 64 * 1024, slowConsumerMs: 1500 }, heartbeat: false });
+    const registry = server.app.get(ConnectionRegistry);
+    const client = await TestWsClient.connect(server.wsUrl);
+    const raw = (client.socket as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    raw.pause(); // the client stops reading while the flood starts...
+    client.send(request('limits.latest', [5000, 1024], 'l'));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    raw.resume(); // ...then catches up
+    const sub = (await client.take((f) => (f as Frame).id === 'l', 5000)) as Frame;
+    const ofSub = (f: unknown) => (f as Frame).params?.subscription === sub.result;
+    const values: number[] = [];
+    let gaps = 0;
+    for (;;) {
+      const frame = (await client.take(ofSub, 5000)) as { params: { result?: { n: number }; gap?: number; complete?: boolean } };
+      if (frame.params.gap !== undefined) gaps += frame.params.gap;
+      else if (frame.params.complete) break;
+      else values.push(frame.params.result!.n);
+    }
+    expect(gaps).toBeGreaterThan(0);
+    expect(values.length + gaps).toBe(5000); // every value was either delivered or counted as dropped
+    expect(values.at(-1)).toBe(4999); // the latest one is never the one dropped
+    expect([...values].sort((a, b) => a - b)).toEqual(values); // in order
+    expect(registry.size).toBe(1); // not closed
+    await client.close();
+    await stillServing(server);
+  });
+
   it('metrics: calls by method/transport/code, durations, connections (prom-client)', async () => {
     const registry = new Registry();
     server = await appWith({ metrics: { registry } });
