@@ -2,7 +2,9 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { Redis } from 'ioredis';
 import { JsonRpcModule, RedisPubSub } from '../lib/index.js';
-import { AuthGuard } from './auth/auth.guard.js';
+import { RolesGuard } from './auth/roles.guard.js';
+import { authenticate } from './auth/users.js';
+import { MetricsController } from './desk/metrics.controller.js';
 import { DeskPresence } from './desk/desk-presence.service.js';
 import { FILL_AFTER_MS, FulfilmentService } from './desk/fulfilment.service.js';
 import { OrdersRpc } from './orders/orders.rpc.js';
@@ -26,10 +28,13 @@ export class AppModule {
         JsonRpcModule.forRootAsync({
           useFactory: () => ({
             path: '/rpc',
+            authenticate,
+            metrics: true,
             pubsub: options.redisUrl ? new RedisPubSub({ client: new Redis(options.redisUrl) }) : undefined,
           }),
         }),
       ],
+      controllers: [MetricsController],
       providers: [
         { provide: DB_FILE, useValue: options.dbFile },
         { provide: FILL_AFTER_MS, useValue: options.fillAfterMs },
@@ -37,7 +42,7 @@ export class AppModule {
         OrdersRpc,
         FulfilmentService,
         DeskPresence,
-        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: RolesGuard },
       ],
     };
   }

@@ -13,7 +13,8 @@ app.enableShutdownHooks();
 await app.listen(port, host);
 const logger = new Logger('OrderDesk');
 logger.log(`HTTP      POST http://${host}:${port}/rpc`);
-logger.log(`WebSocket ws://${host}:${port}/rpc?token=alice-token`);
+logger.log(`WebSocket ws://${host}:${port}/rpc  (Authorization: Bearer alice-token, or ?ticket= from order.ticket)`);
+logger.log(`Metrics   http://${host}:${port}/metrics`);
 logger.log(
   'Try: curl -s -H "authorization: Bearer alice-token" -H "content-type: application/json" ' +
     `-d '{"jsonrpc":"2.0","method":"order.submit","params":{"symbol":"ACME","side":"buy","qty":10,"price":12.5},"id":1}' http://${host}:${port}/rpc`,

@@ -5,8 +5,11 @@ import { JSON_RPC_RESOLVED_OPTIONS } from '../json-rpc.constants.js';
 interface Counter { inc(labels?: Record<string, string | number>, value?: number): void }
 interface Gauge { inc(value?: number): void; dec(value?: number): void }
 interface Histogram { observe(labels: Record<string, string | number>, value: number): void }
+interface PromRegistry {
+  getSingleMetric(name: string): unknown;
+}
 interface PromClient {
-  register: unknown;
+  register: PromRegistry;
   Counter: new (config: object) => Counter;
   Gauge: new (config: object) => Gauge;
   Histogram: new (config: object) => Histogram;
@@ -38,12 +41,16 @@ export class JsonRpcMetrics implements OnModuleInit {
       throw new Error('JsonRpcModule: the `metrics` option needs prom-client (npm install prom-client)');
     }
     const prefix = config.prefix ?? 'jsonrpc_';
-    const registers = [config.registry ?? prom.register];
-    this.calls = new prom.Counter({ name: `${prefix}calls_total`, help: 'JSON-RPC calls by method, transport and result code (0 = success)', labelNames: ['method', 'transport', 'code'], registers });
-    this.duration = new prom.Histogram({ name: `${prefix}call_duration_seconds`, help: 'JSON-RPC call duration', labelNames: ['method', 'transport'], buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30], registers });
-    this.connections = new prom.Gauge({ name: `${prefix}open_connections`, help: 'Open WebSocket connections', registers });
-    this.inFlight = new prom.Gauge({ name: `${prefix}in_flight_calls`, help: 'Calls running now', registers });
-    this.dropped = new prom.Counter({ name: `${prefix}dropped_total`, help: 'Messages or connections dropped by a limit', labelNames: ['reason'], registers });
+    const registry = (config.registry ?? prom.register) as PromRegistry;
+    const registers = [registry];
+    // Reused when already registered (a second app in the same process, hot reload).
+    const metric = <T>(Kind: new (config: object) => T, config: { name: string } & Record<string, unknown>): T =>
+      (registry.getSingleMetric(config.name) as T | undefined) ?? new Kind({ ...config, registers });
+    this.calls = metric(prom.Counter, { name: `${prefix}calls_total`, help: 'JSON-RPC calls by method, transport and result code (0 = success)', labelNames: ['method', 'transport', 'code'] });
+    this.duration = metric(prom.Histogram, { name: `${prefix}call_duration_seconds`, help: 'JSON-RPC call duration', labelNames: ['method', 'transport'], buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30] });
+    this.connections = metric(prom.Gauge, { name: `${prefix}open_connections`, help: 'Open WebSocket connections' });
+    this.inFlight = metric(prom.Gauge, { name: `${prefix}in_flight_calls`, help: 'Calls running now' });
+    this.dropped = metric(prom.Counter, { name: `${prefix}dropped_total`, help: 'Messages or connections dropped by a limit', labelNames: ['reason'] });
   }
 
   get enabled(): boolean {

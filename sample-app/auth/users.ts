@@ -1,17 +1,19 @@
+import type { JsonRpcAuthenticate, JsonRpcPrincipal } from '../../lib/index.js';
+
 export type Role = 'trader' | 'admin';
 
-export interface User {
-  readonly name: string;
+/** Who is calling: the principal `authenticate` returns, seen as `ctx.principal`. */
+export interface User extends JsonRpcPrincipal {
+  readonly id: string;
   readonly roles: readonly Role[];
 }
 
-/** Demo users. A real app would verify a signed token here. */
+/** Demo users. A real app would verify a signed token (and set `expiresAt` from it). */
 const USERS_BY_TOKEN: ReadonlyMap<string, User> = new Map([
-  ['alice-token', { name: 'alice', roles: ['trader'] }],
-  ['bob-token', { name: 'bob', roles: ['trader'] }],
-  ['admin-token', { name: 'admin', roles: ['trader', 'admin'] }],
+  ['alice-token', { id: 'alice', roles: ['trader'] }],
+  ['bob-token', { id: 'bob', roles: ['trader'] }],
+  ['admin-token', { id: 'admin', roles: ['trader', 'admin'] }],
 ]);
 
-export function userForToken(token: string | undefined): User | undefined {
-  return token === undefined ? undefined : USERS_BY_TOKEN.get(token);
-}
+/** The `authenticate` option: runs on every WebSocket upgrade and every HTTP request. */
+export const authenticate: JsonRpcAuthenticate = (_request, token) => (token === undefined ? undefined : USERS_BY_TOKEN.get(token));

@@ -1,7 +1,7 @@
 import { ConflictException, NotFoundException } from '@nestjs/common';
 import { Observable } from 'rxjs';
-import { RpcEvent, RpcLastEventId, RpcMethod, RpcParams, RpcService, RpcSubscription } from '../../lib/index.js';
-import { CurrentUser, Public, Roles } from '../auth/auth.decorators.js';
+import { JsonRpcServer, RpcEvent, RpcLastEventId, RpcMethod, RpcParams, RpcService, RpcSubscription } from '../../lib/index.js';
+import { CurrentUser, Roles } from '../auth/auth.decorators.js';
 import type { User } from '../auth/users.js';
 import { ListOrdersDto } from './dto/list-orders.dto.js';
 import { OrderIdDto } from './dto/order-id.dto.js';
@@ -11,11 +11,14 @@ import { OrdersStore } from './orders.store.js';
 
 @RpcService('order')
 export class OrdersRpc {
-  constructor(private readonly store: OrdersStore) {}
+  constructor(
+    private readonly store: OrdersStore,
+    private readonly rpc: JsonRpcServer,
+  ) {}
 
   @RpcMethod({ description: 'Place an order', paramNames: ['symbol', 'side', 'qty', 'price'] })
   submit(@RpcParams() dto: SubmitOrderDto, @CurrentUser() user: User): Order {
-    return this.store.create(user.name, dto);
+    return this.store.create(user.id, dto);
   }
 
   @RpcMethod({ description: 'Status of one of your orders', paramNames: ['id'] })
@@ -26,7 +29,7 @@ export class OrdersRpc {
 
   @RpcMethod({ description: 'Your orders, optionally by status' })
   list(@RpcParams() filter: ListOrdersDto, @CurrentUser() user: User): Order[] {
-    return this.store.list({ owner: user.name, status: filter?.status });
+    return this.store.list({ owner: user.id, status: filter?.status });
   }
 
   @RpcMethod({ description: 'Cancel one of your open orders', paramNames: ['id'] })
@@ -47,10 +50,10 @@ export class OrdersRpc {
     return new Observable<RpcEvent<OrderEvent>>((subscriber) => {
       // Synchronous replay (better-sqlite3), so no event can slip in before the live feed starts.
       if (lastEventId !== undefined) {
-        for (const event of this.store.eventsAfter(user.name, Number(lastEventId))) subscriber.next(new RpcEvent(event, event.id));
+        for (const event of this.store.eventsAfter(user.id, Number(lastEventId))) subscriber.next(new RpcEvent(event, event.id));
       }
       const live = this.store.events$.subscribe((event) => {
-        if (event.owner === user.name) subscriber.next(new RpcEvent(event, event.id));
+        if (event.owner === user.id) subscriber.next(new RpcEvent(event, event.id));
       });
       return () => live.unsubscribe();
     });
@@ -62,16 +65,24 @@ export class OrdersRpc {
     return this.store.list({ status: filter?.status });
   }
 
-  @RpcMethod({ description: 'Liveness check, no token needed' })
-  @Public()
+  @RpcMethod({ description: 'Liveness check' })
   ping(): string {
     return 'pong';
+  }
+
+  /**
+   * A single-use, 30-second ticket for a browser WebSocket: fetch it over HTTP with
+   * the token in a header, then open `ws://host/rpc?ticket=...` (no token in URLs).
+   */
+  @RpcMethod({ description: 'Ticket for opening a WebSocket from a browser' })
+  ticket(@CurrentUser() user: User): string {
+    return this.rpc.issueTicket(user);
   }
 
   /** Another user's order is reported as missing, not as forbidden: ids leak nothing. */
   private owned(id: number, user: User): Order {
     const order = this.store.get(id);
-    if (!order || (order.owner !== user.name && !user.roles.includes('admin'))) throw new NotFoundException(`Order ${id} not found`);
+    if (!order || (order.owner !== user.id && !user.roles.includes('admin'))) throw new NotFoundException(`Order ${id} not found`);
     return order;
   }
 }

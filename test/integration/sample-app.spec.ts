@@ -15,6 +15,8 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
+const auth = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+
 async function http(token: string | undefined, method: string, params?: unknown): Promise<Record<string, unknown>> {
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   const reply = await postRaw(`http://${base}/rpc`, JSON.stringify({ jsonrpc: '2.0', method, params, id: nextId++ }), headers);
@@ -22,14 +24,28 @@ async function http(token: string | undefined, method: string, params?: unknown)
 }
 
 describe('sample app: order desk', () => {
-  it('answers ping without a token and refuses other methods without one (-32001)', async () => {
-    expect(await http(undefined, 'order.ping')).toMatchObject({ result: 'pong' });
-    expect(await http(undefined, 'order.list')).toMatchObject({ error: { code: -32001, message: 'A valid token is required' } });
+  it('refuses calls without a valid token: -32001 over HTTP, 401 on the upgrade', async () => {
+    expect(await http('alice-token', 'order.ping')).toMatchObject({ result: 'pong' });
+    expect(await http(undefined, 'order.ping')).toMatchObject({ error: { code: -32001 } });
     expect(await http('forged', 'order.list')).toMatchObject({ error: { code: -32001 } });
+    await expect(TestWsClient.connect(`ws://${base}/rpc`)).rejects.toThrow('401');
   });
 
-  it('submits over WebSocket (token in the URL) and reads back over HTTP', async () => {
-    const ws = await TestWsClient.connect(`ws://${base}/rpc?token=alice-token`);
+  it('opens a browser-style WebSocket with a ticket fetched over HTTP', async () => {
+    const ticket = (await http('bob-token', 'order.ticket'))['result'] as string;
+    const ws = await TestWsClient.connect(`ws://${base}/rpc?ticket=${ticket}`);
+    expect(await ws.request({ jsonrpc: '2.0', method: 'order.list', id: 1 })).toMatchObject({ result: expect.any(Array) });
+    await ws.close();
+  });
+
+  it('serves Prometheus metrics at /metrics', async () => {
+    await http('alice-token', 'order.ping');
+    const text = await (await fetch(`http://${base}/metrics`)).text();
+    expect(text).toMatch(/jsonrpc_calls_total\{method="order.ping",transport="http",code="0"\} \d+/);
+  });
+
+  it('submits over WebSocket (token in the upgrade header) and reads back over HTTP', async () => {
+    const ws = await TestWsClient.connect(`ws://${base}/rpc`, auth('alice-token'));
     const submitted = (await ws.request({ jsonrpc: '2.0', method: 'order.submit', params: { symbol: 'ACME', side: 'buy', qty: 10, price: 12.5 }, id: 'a' })) as {
       result: { id: number; owner: string; status: string };
     };
@@ -58,8 +74,8 @@ describe('sample app: order desk', () => {
   });
 
   it('order.watch pushes status changes as the fulfilment process fills orders; a second client sees the desk broadcast', async () => {
-    const alice = await TestWsClient.connect(`ws://${base}/rpc?token=alice-token`);
-    const bob = await TestWsClient.connect(`ws://${base}/rpc?token=bob-token`);
+    const alice = await TestWsClient.connect(`ws://${base}/rpc`, auth('alice-token'));
+    const bob = await TestWsClient.connect(`ws://${base}/rpc`, auth('bob-token'));
     const watch = (await alice.request({ jsonrpc: '2.0', method: 'order.watch', id: 'w' })) as { result: string };
     const order = (await alice.request({ jsonrpc: '2.0', method: 'order.submit', params: { symbol: 'FILL', side: 'sell', qty: 3, price: 9 }, id: 's' })) as {
       result: { id: number };
@@ -84,7 +100,7 @@ describe('sample app: order desk', () => {
   });
 
   it('order.watch resumes from SQLite with lastEventId', async () => {
-    const first = await TestWsClient.connect(`ws://${base}/rpc?token=bob-token`);
+    const first = await TestWsClient.connect(`ws://${base}/rpc`, auth('bob-token'));
     const watch = (await first.request({ jsonrpc: '2.0', method: 'order.watch', id: 'w1' })) as { result: string };
     await first.request({ jsonrpc: '2.0', method: 'order.submit', params: ['RES', 'buy', 1, 1], id: 's1' });
     const seen = (await first.take((f) => (f as { params?: { subscription?: string } }).params?.subscription === watch.result)) as { params: { eventId: number } };
@@ -93,7 +109,7 @@ describe('sample app: order desk', () => {
     await http('bob-token', 'order.submit', ['RES', 'buy', 2, 1]);
     await http('bob-token', 'order.submit', ['RES', 'buy', 3, 1]);
     await new Promise((resolve) => setTimeout(resolve, 1200));
-    const again = await TestWsClient.connect(`ws://${base}/rpc?token=bob-token`);
+    const again = await TestWsClient.connect(`ws://${base}/rpc`, auth('bob-token'));
     const resumed = (await again.request({ jsonrpc: '2.0', method: 'order.watch', params: { lastEventId: seen.params.eventId }, id: 'w2' })) as { result: string };
     const statuses: string[] = [];
     for (let i = 0; i < 5; i++) {
