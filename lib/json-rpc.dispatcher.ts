@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { JsonRpcAuthenticator } from './auth/authenticator.js';
 import { JsonRpcMetrics } from './metrics/json-rpc.metrics.js';
+import { JsonRpcTracing } from './metrics/json-rpc.tracing.js';
 import { ShutdownState } from './shutdown.state.js';
 import { ThrottledLogger } from './utils/throttled-logger.js';
 import { JsonRpcCallContext, type CallOrigin } from './context/json-rpc-call-context.js';
@@ -52,33 +53,41 @@ export class JsonRpcDispatcher {
     private readonly shutdown: ShutdownState,
     private readonly authenticator: JsonRpcAuthenticator,
     private readonly metrics: JsonRpcMetrics,
+    private readonly tracing: JsonRpcTracing,
   ) {}
 
   /** One HTTP body: the answer to send, or undefined (204). */
   handleMessage(text: string, origin: CallOrigin): Promise<string | undefined> {
-    return processMessage(
-      parseMessage(text, this.options.limits),
-      (call) => this.execute(call, origin, undefined),
-      undefined,
-      this.options.limits.maxResponseBytes,
-    );
+    const parsed = parseMessage(text, this.options.limits);
+    const run = () => processMessage(parsed, (call) => this.execute(call, origin, undefined), undefined, this.options.limits.maxResponseBytes);
+    return this.tracing.enabled && parsed.kind === 'batch' ? this.tracing.batch(parsed.items.length, run) : run();
   }
 
   /** One WebSocket frame: answers on the connection, then starts any new subscriptions. */
   async handleFrame(text: string, origin: CallOrigin & { connection: RpcConnection }): Promise<void> {
     const afterSend: AfterSend = [];
     const { connection } = origin;
-    const answer = await processMessage(
-      parseMessage(text, this.options.limits),
-      (call) => this.execute(call, origin, afterSend),
-      (response) => connection.receive(response),
-      this.options.limits.maxResponseBytes,
-    );
+    const parsed = parseMessage(text, this.options.limits);
+    const run = () =>
+      processMessage(
+        parsed,
+        (call) => this.execute(call, origin, afterSend),
+        (response) => connection.receive(response),
+        this.options.limits.maxResponseBytes,
+      );
+    const answer = await (this.tracing.enabled && parsed.kind === 'batch' ? this.tracing.batch(parsed.items.length, run) : run());
     if (answer !== undefined) connection.sendText(answer);
     for (const start of afterSend) start();
   }
 
-  private async execute(call: RpcCall, origin: CallOrigin, afterSend: AfterSend | undefined): Promise<JsonRpcResponse> {
+  private execute(call: RpcCall, origin: CallOrigin, afterSend: AfterSend | undefined): Promise<JsonRpcResponse> {
+    if (!this.tracing.enabled) return this.run(call, origin, afterSend);
+    return this.tracing.call(call.method, call.id, origin.transport, () => this.run(call, origin, afterSend), (response) =>
+      'error' in response ? response.error.code : undefined,
+    );
+  }
+
+  private async run(call: RpcCall, origin: CallOrigin, afterSend: AfterSend | undefined): Promise<JsonRpcResponse> {
     if (this.shutdown.draining) {
       return errorResponse(call.id, { code: JsonRpcErrorCode.ShuttingDown, message: 'Server is shutting down' });
     }

@@ -4,6 +4,7 @@ import { JsonRpcAuthenticator } from './auth/authenticator.js';
 import { TicketStore } from './auth/ticket.store.js';
 import { JsonRpcHttpTransport } from './http/json-rpc-http.transport.js';
 import { JsonRpcMetrics } from './metrics/json-rpc.metrics.js';
+import { JsonRpcTracing } from './metrics/json-rpc.tracing.js';
 import { ShutdownState } from './shutdown.state.js';
 import type { JsonRpcModuleOptions } from './interfaces/json-rpc-module-options.interface.js';
 import {
@@ -48,6 +49,7 @@ import { JsonRpcWsTransport } from './ws/json-rpc-ws.transport.js';
     TicketStore,
     JsonRpcAuthenticator,
     JsonRpcMetrics,
+    JsonRpcTracing,
   ],
   exports: [JsonRpcServer],
 })
