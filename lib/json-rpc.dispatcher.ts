@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { JsonRpcAuthenticator } from './auth/authenticator.js';
+import { CallDeadlines } from './limits/call-deadlines.js';
 import { JsonRpcMetrics } from './metrics/json-rpc.metrics.js';
 import { JsonRpcTracing } from './metrics/json-rpc.tracing.js';
 import { ShutdownState } from './shutdown.state.js';
@@ -27,14 +28,6 @@ const AUTHENTICATE = 'rpc.authenticate';
 /** Label for names that are not registered: keeps metric cardinality bounded. */
 const UNKNOWN_METHOD = '(unknown)';
 
-/** Settles with `onTimeout()` if `work` has not settled within `ms`. */
-function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => T): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<T>((resolve) => {
-    timer = setTimeout(() => resolve(onTimeout()), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
 
 /**
  * Transport-agnostic: text in (one frame or body), text out (or nothing).
@@ -54,6 +47,7 @@ export class JsonRpcDispatcher {
     private readonly authenticator: JsonRpcAuthenticator,
     private readonly metrics: JsonRpcMetrics,
     private readonly tracing: JsonRpcTracing,
+    private readonly deadlines: CallDeadlines,
   ) {}
 
   /** One HTTP body: the answer to send, or undefined (204). */
@@ -107,7 +101,7 @@ export class JsonRpcDispatcher {
     connection?.trackCall(ctx);
     this.metrics.callStarted();
     const started = performance.now();
-    const response = await withTimeout(this.invoke(method, call, ctx), this.options.limits.handlerTimeoutMs, () => {
+    const response = await this.deadlines.race(this.invoke(method, call, ctx), () => {
       // The handler keeps running until it notices the signal; its late result is dropped.
       ctx.abort(new Error('Handler timeout'));
       return errorResponse(call.id, { code: JsonRpcErrorCode.Timeout, message: 'Handler timed out' });

@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { JsonRpcAuthenticator } from './auth/authenticator.js';
 import { TicketStore } from './auth/ticket.store.js';
 import { JsonRpcHttpTransport } from './http/json-rpc-http.transport.js';
+import { CallDeadlines } from './limits/call-deadlines.js';
 import { JsonRpcMetrics } from './metrics/json-rpc.metrics.js';
 import { JsonRpcTracing } from './metrics/json-rpc.tracing.js';
 import { ShutdownState } from './shutdown.state.js';
@@ -50,6 +51,7 @@ import { JsonRpcWsTransport } from './ws/json-rpc-ws.transport.js';
     JsonRpcAuthenticator,
     JsonRpcMetrics,
     JsonRpcTracing,
+    CallDeadlines,
   ],
   exports: [JsonRpcServer],
 })

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
 import type { JsonRpcCallContext } from '../context/json-rpc-call-context.js';
@@ -116,8 +117,27 @@ export class RpcConnection implements JsonRpcConnection {
   /** Sends a frame; false when the socket is no longer open (or was just closed as a slow consumer). */
   sendText(text: string | Buffer): boolean {
     if (!this.isOpen || this.isSlowConsumer()) return false;
+    if (!this.corked) this.cork();
     this.socket.send(text, { binary: false });
     return true;
+  }
+
+  /**
+   * Frames sent in one tick leave in one write: a syscall per response is the
+   * largest single cost under load. `ws` keeps its TCP socket as `_socket`.
+   */
+  private corked = false;
+  private readonly uncork = () => {
+    this.corked = false;
+    (this.socket as unknown as { _socket?: Socket })._socket?.uncork();
+  };
+
+  private cork(): void {
+    const raw = (this.socket as unknown as { _socket?: Socket })._socket;
+    if (!raw) return;
+    this.corked = true;
+    raw.cork();
+    process.nextTick(this.uncork);
   }
 
   /** Sends an already-encoded UTF-8 text frame (fan-out encodes once for all members). */

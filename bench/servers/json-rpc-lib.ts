@@ -1,0 +1,41 @@
+// This library, three ways: `bare` (no enhancers), `guard` (global guard +
+// interceptor), `full` (global guard + ValidationPipe with a DTO + interceptor).
+import 'reflect-metadata';
+import { Module, ValidationPipe } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
+import { JsonRpcModule, RpcMethod, RpcParams, RpcService } from '../../lib/index.js';
+import { AddDto, BenchGuard, BenchInterceptor } from './nest-pipeline.js';
+import { announce } from './serve.util.js';
+
+const variant = process.argv[2] ?? 'bare';
+
+@RpcService()
+class BareRpc {
+  @RpcMethod()
+  add(a: number, b: number): number {
+    return a + b;
+  }
+}
+
+@RpcService()
+class DtoRpc {
+  @RpcMethod({ name: 'add', paramNames: ['a', 'b'] })
+  add(@RpcParams() dto: AddDto): number {
+    return dto.a + dto.b;
+  }
+}
+
+// The defaults protect a public endpoint (50 calls/s per connection); a benchmark measures speed.
+const limits = { ratePerSecond: 1e9, rateBurst: 1e9, maxInFlightPerConnection: 1024 };
+const enhancers = variant === 'bare' ? [] : [{ provide: APP_GUARD, useClass: BenchGuard }, { provide: APP_INTERCEPTOR, useClass: BenchInterceptor }];
+
+@Module({
+  imports: [JsonRpcModule.forRoot({ limits, heartbeat: false })],
+  providers: [variant === 'full' ? DtoRpc : BareRpc, ...enhancers],
+})
+class BenchModule {}
+
+const app = await NestFactory.create(BenchModule, { logger: false });
+if (variant === 'full') app.useGlobalPipes(new ValidationPipe());
+await app.listen(0, '127.0.0.1');
+announce(app.getHttpServer(), () => app.close());
