@@ -101,7 +101,7 @@ async function measureOnce(scenario: Scenario, key: string): Promise<LoadResult>
       connections: scenario.connections,
       inFlight: scenario.inFlight,
       batch: scenario.batch,
-      warmupMs: 1000,
+      warmupMs: 2000,
       durationMs: SECONDS * 1000,
       serverPid: child.pid!,
     });

@@ -2,7 +2,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable, Logger, type OnModuleInit, type Type } from '@nestjs/common';
 import { ContextIdFactory, DiscoveryService, ExternalContextCreator, MetadataScanner, ModuleRef } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
-import { JsonRpcParamsFactory } from './context/json-rpc-params.factory.js';
+import { JsonRpcParamsFactory, positionalArgs } from './context/json-rpc-params.factory.js';
+import type { JsonRpcParams } from './protocol/json-rpc.types.js';
 import type { RpcServiceMetadata } from './decorators/rpc-service.decorator.js';
 import { RpcParamtype } from './enums/rpc-paramtype.enum.js';
 import type { RpcMethodMetadata } from './interfaces/rpc-method-options.interface.js';
@@ -25,6 +26,26 @@ const PIPELINE = { guards: true, interceptors: true, filters: true };
 type Handler = (...args: unknown[]) => unknown;
 type ProxyFn = (...args: unknown[]) => Promise<unknown>;
 
+/**
+ * Stands in for a handler without param decorators: ExternalContextCreator
+ * calls it with `[params, ctx]` and it calls the handler with the positional
+ * params. Its prototype is the real method, so reflect-metadata (guards,
+ * Reflector) still finds every method-level decorator through it.
+ */
+function spreadParams(original: Handler, paramNames: readonly string[]): Handler {
+  const arity = original.length;
+  return standIn(original, function (this: unknown, params: unknown) {
+    return original.apply(this, positionalArgs(params as JsonRpcParams | undefined, paramNames.length ? paramNames : undefined, arity));
+  });
+}
+
+/** Gives `fn` the name and, through its prototype, the decorator metadata of `original`. */
+function standIn(original: Handler, fn: Handler): Handler {
+  Object.setPrototypeOf(fn, original);
+  Object.defineProperty(fn, 'name', { value: original.name });
+  return fn;
+}
+
 /** Where a subscription handler's return value is caught, per call. */
 const captured = new AsyncLocalStorage<{ source?: unknown }>();
 
@@ -36,7 +57,7 @@ const captured = new AsyncLocalStorage<{ source?: unknown }>();
  * still finds every method-level decorator through it.
  */
 function captureSource(original: Handler): Handler {
-  const standIn = function (this: unknown, ...args: unknown[]): unknown {
+  return standIn(original, function (this: unknown, ...args: unknown[]): unknown {
     const slot = captured.getStore();
     const result = original.apply(this, args);
     if (result instanceof Promise) {
@@ -47,10 +68,7 @@ function captureSource(original: Handler): Handler {
     }
     if (slot) slot.source = result;
     return undefined;
-  };
-  Object.setPrototypeOf(standIn, original);
-  Object.defineProperty(standIn, 'name', { value: original.name });
-  return standIn;
+  });
 }
 
 /**
@@ -91,11 +109,11 @@ export class JsonRpcExplorer implements OnModuleInit {
       const meta = Reflect.getMetadata(RPC_METHOD_METADATA, prototype[methodKey]!) as RpcMethodMetadata | undefined;
       if (!meta) continue;
       const name = this.methodName(hostClass, methodKey, service, meta);
-      this.settleArgsMetadata(hostClass, methodKey);
+      const spread = this.settleArgsMetadata(hostClass, methodKey) ? meta.paramNames ?? [] : undefined;
       const factory = new JsonRpcParamsFactory(meta.paramNames);
       const pipeline = isStatic
-        ? this.staticInvoker(wrapper.instance as object, methodKey, factory)
-        : this.scopedInvoker(wrapper, hostClass, methodKey, factory);
+        ? this.staticInvoker(wrapper.instance as object, methodKey, factory, spread)
+        : this.scopedInvoker(wrapper, hostClass, methodKey, factory, spread);
       const invoke = meta.kind === 'subscription' ? this.subscriptionInvoker(pipeline, name) : pipeline;
       const method: RegisteredMethod = {
         name,
@@ -125,21 +143,25 @@ export class JsonRpcExplorer implements OnModuleInit {
   }
 
   /**
-   * Settles the handler's argument metadata under our key, once:
+   * Settles the handler's argument metadata under our key, once, and says
+   * whether the handler takes plain positional arguments:
    * - custom param decorators made with `createParamDecorator()` (they write
    *   Nest's route-args key) are carried over, so `@CurrentUser()` works here too;
-   * - unless the method takes `@RpcParams()`, its undecorated arguments receive
-   *   the positional params in order (`add(a, b, @RpcCtx() ctx)` gets `[1, 2]`
-   *   as a = 1, b = 2). Kept as param metadata so that ExternalContextCreator
-   *   still passes `[params, ctx]` to guards and interceptors.
+   * - a handler with no param decorators at all gets the positional params as its
+   *   arguments through a stand-in (see `spreadParams`): no param metadata means
+   *   ExternalContextCreator skips its per-argument pipe machinery, as a
+   *   controller does for undecorated parameters;
+   * - beside other decorators (and without `@RpcParams()`), undecorated arguments
+   *   receive the positional params in order (`add(a, b, @RpcCtx() ctx)`).
    */
-  private settleArgsMetadata(hostClass: Type, methodKey: string): void {
+  private settleArgsMetadata(hostClass: Type, methodKey: string): boolean {
     const own = (Reflect.getMetadata(RPC_ARGS_METADATA, hostClass, methodKey) ?? {}) as Record<string, { index: number }>;
     const route = (Reflect.getMetadata(NEST_ROUTE_ARGS_METADATA, hostClass, methodKey) ?? {}) as Record<string, { index: number }>;
     const args: Record<string, { index: number }> = { ...own };
     for (const [key, value] of Object.entries(route)) {
       if (key.includes(NEST_CUSTOM_ROUTE_ARGS_MARK)) args[key] = value;
     }
+    if (Object.keys(args).length === 0) return true;
     const takesParams = Object.keys(args).some((key) => key.startsWith(`${RpcParamtype.PARAMS}:`));
     if (!takesParams) {
       const decorated = new Set(Object.values(args).map((arg) => arg.index));
@@ -151,6 +173,7 @@ export class JsonRpcExplorer implements OnModuleInit {
       }
     }
     Reflect.defineMetadata(RPC_ARGS_METADATA, args, hostClass, methodKey);
+    return false;
   }
 
   /** Runs the pipeline on the subscribe call and resolves with the handler's stream. */
@@ -169,10 +192,18 @@ export class JsonRpcExplorer implements OnModuleInit {
     };
   }
 
-  private create(host: object, methodKey: string, factory: JsonRpcParamsFactory, contextId?: ReturnType<typeof ContextIdFactory.create>, inquirerId?: string): ProxyFn {
+  private create(
+    host: object,
+    methodKey: string,
+    factory: JsonRpcParamsFactory,
+    spread: readonly string[] | undefined,
+    contextId?: ReturnType<typeof ContextIdFactory.create>,
+    inquirerId?: string,
+  ): ProxyFn {
     const original = (host as Record<string, Handler>)[methodKey]!;
     const isSubscription = (Reflect.getMetadata(RPC_METHOD_METADATA, original) as RpcMethodMetadata).kind === 'subscription';
-    const callback = isSubscription ? captureSource(original) : original;
+    const handler = spread ? spreadParams(original, spread) : original;
+    const callback = isSubscription ? captureSource(handler) : handler;
     return this.contextCreator.create(
       host,
       callback,
@@ -186,22 +217,22 @@ export class JsonRpcExplorer implements OnModuleInit {
     ) as ProxyFn;
   }
 
-  private staticInvoker(instance: object, methodKey: string, factory: JsonRpcParamsFactory): ProxyFn {
-    return this.create(instance, methodKey, factory);
+  private staticInvoker(instance: object, methodKey: string, factory: JsonRpcParamsFactory, spread: readonly string[] | undefined): ProxyFn {
+    return this.create(instance, methodKey, factory, spread);
   }
 
   /**
    * Request-scoped (or durable) hosts: one DI sub-tree per call, the call's
    * context being the REQUEST object, as graphql does per resolver call.
    */
-  private scopedInvoker(wrapper: InstanceWrapper, hostClass: Type, methodKey: string, factory: JsonRpcParamsFactory): ProxyFn {
+  private scopedInvoker(wrapper: InstanceWrapper, hostClass: Type, methodKey: string, factory: JsonRpcParamsFactory, spread: readonly string[] | undefined): ProxyFn {
     const durable = wrapper.isDependencyTreeDurable();
     return async (params: unknown, ctx: unknown) => {
       const contextId = ContextIdFactory.getByRequest(ctx as object);
       const request = durable && contextId.payload !== undefined ? contextId.payload : ctx;
       this.moduleRef.registerRequestByContextId(request, contextId);
       const host = await this.moduleRef.resolve(hostClass, contextId, { strict: false });
-      return this.create(host as object, methodKey, factory, contextId, wrapper.id)(params, ctx);
+      return this.create(host as object, methodKey, factory, spread, contextId, wrapper.id)(params, ctx);
     };
   }
 }

@@ -1,6 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { JsonRpcAuthenticator } from './auth/authenticator.js';
+import { RpcBuiltins } from './builtins/rpc-builtins.js';
+import { CallErrors } from './exceptions/call-errors.js';
+import { SubscriptionStarter } from './push/subscription.starter.js';
 import { TicketStore } from './auth/ticket.store.js';
 import { JsonRpcHttpTransport } from './http/json-rpc-http.transport.js';
 import { CallDeadlines } from './limits/call-deadlines.js';
@@ -52,6 +55,9 @@ import { JsonRpcWsTransport } from './ws/json-rpc-ws.transport.js';
     JsonRpcMetrics,
     JsonRpcTracing,
     CallDeadlines,
+    CallErrors,
+    RpcBuiltins,
+    SubscriptionStarter,
   ],
   exports: [JsonRpcServer],
 })

@@ -13,6 +13,24 @@ function own(source: unknown, key: string): unknown {
     : undefined;
 }
 
+/** The n-th positional argument: by position, by `paramNames`, or (n = 0) the whole by-name object. */
+function positionalValue(params: JsonRpcParams | undefined, index: number, paramNames: readonly string[] | undefined): unknown {
+  if (Array.isArray(params)) return params[index];
+  const name = paramNames?.[index];
+  if (name !== undefined) return own(params, name);
+  // A by-name call to an undecorated handler: the whole object is its first argument.
+  return index === 0 ? params : undefined;
+}
+
+/** All arguments of a handler that has no param decorators: a by-position call spreads. */
+export function positionalArgs(params: JsonRpcParams | undefined, paramNames: readonly string[] | undefined, arity: number): unknown[] {
+  if (Array.isArray(params)) return params;
+  const count = Math.max(arity, paramNames?.length ?? 0);
+  const args = new Array<unknown>(count);
+  for (let index = 0; index < count; index++) args[index] = positionalValue(params, index, paramNames);
+  return args;
+}
+
 /**
  * Resolves handler arguments for ExternalContextCreator. One instance per
  * method, because `paramNames` (positional <-> named mapping) is per method.
@@ -58,10 +76,6 @@ export class JsonRpcParamsFactory {
   }
 
   private positional(params: JsonRpcParams | undefined, index: number): unknown {
-    if (Array.isArray(params)) return params[index];
-    const name = this.paramNames?.[index];
-    if (name !== undefined) return own(params, name);
-    // A by-name call to an undecorated handler: the whole object is its first argument.
-    return index === 0 ? params : undefined;
+    return positionalValue(params, index, this.paramNames);
   }
 }

@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { JsonRpcAuthenticator } from '../auth/authenticator.js';
+import type { CallOrigin } from '../context/json-rpc-call-context.js';
+import { JsonRpcErrorCode } from '../protocol/error-codes.js';
+import type { JsonRpcResponse } from '../protocol/json-rpc.types.js';
+import { errorResponse, standardError, successResponse } from '../protocol/response.js';
+import type { RpcCall } from '../protocol/validate-request.js';
+import type { RpcConnection } from '../push/rpc-connection.js';
+
+type Builtin = (call: RpcCall, connection: RpcConnection) => JsonRpcResponse | Promise<JsonRpcResponse>;
+
+/** Reads `[value]` or `{ key: value }` params. */
+function firstParam(params: RpcCall['params'], key: string): unknown {
+  return Array.isArray(params) ? params[0] : params?.[key];
+}
+
+/**
+ * The reserved `rpc.*` methods the library provides (apps cannot register
+ * `rpc.*` names): `rpc.unsubscribe` and `rpc.authenticate`, both WebSocket-only.
+ */
+@Injectable()
+export class RpcBuiltins {
+  private readonly handlers = new Map<string, Builtin>([
+    ['rpc.unsubscribe', (call, connection) => this.unsubscribe(call, connection)],
+    ['rpc.authenticate', (call, connection) => this.authenticate(call, connection)],
+  ]);
+
+  constructor(private readonly authenticator: JsonRpcAuthenticator) {}
+
+  has(method: string): boolean {
+    return this.handlers.has(method);
+  }
+
+  handle(call: RpcCall, origin: CallOrigin): JsonRpcResponse | Promise<JsonRpcResponse> {
+    const connection = origin.connection as RpcConnection | undefined;
+    if (connection === undefined) {
+      return errorResponse(call.id, standardError(JsonRpcErrorCode.MethodNotFound, { reason: `"${call.method}" needs a WebSocket connection` }));
+    }
+    return this.handlers.get(call.method)!(call, connection);
+  }
+
+  /** `[id]` or `{ subscription: id }`: true, or false if unknown. */
+  private unsubscribe(call: RpcCall, connection: RpcConnection): JsonRpcResponse {
+    const id = firstParam(call.params, 'subscription');
+    if (typeof id !== 'string') return errorResponse(call.id, standardError(JsonRpcErrorCode.InvalidParams, ['subscription must be a string']));
+    return successResponse(call.id, connection.unsubscribe(id));
+  }
+
+  /** `[token]` or `{ token }`: renews the connection's principal (same id) before it expires. */
+  private async authenticate(call: RpcCall, connection: RpcConnection): Promise<JsonRpcResponse> {
+    if (!this.authenticator.enabled) return errorResponse(call.id, standardError(JsonRpcErrorCode.MethodNotFound));
+    const token = firstParam(call.params, 'token');
+    if (typeof token !== 'string') return errorResponse(call.id, standardError(JsonRpcErrorCode.InvalidParams, ['token must be a string']));
+    const result = await this.authenticator.check(connection.upgradeRequest, token, 'ws');
+    if (!result.ok || result.principal?.id !== connection.principal?.id) {
+      return errorResponse(call.id, { code: JsonRpcErrorCode.Unauthorized, message: 'Authentication failed' });
+    }
+    connection.principal = result.principal;
+    return successResponse(call.id, { expiresAt: result.principal?.expiresAt ?? null });
+  }
+}
