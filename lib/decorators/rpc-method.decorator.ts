@@ -1,6 +1,7 @@
 import { SetMetadata } from '@nestjs/common';
-import type { RpcMethodMetadata, RpcMethodOptions } from '../interfaces/rpc-method-options.interface.js';
+import type { RpcMethodOptions } from '../interfaces/rpc-method-options.interface.js';
 import { RPC_METHOD_METADATA } from '../json-rpc.constants.js';
+import { rpcMethodMetadata } from './rpc-method-metadata.util.js';
 
 /**
  * Serves this method over JSON-RPC (WebSocket and HTTP). The name defaults to the
@@ -10,12 +11,5 @@ import { RPC_METHOD_METADATA } from '../json-rpc.constants.js';
  * @publicApi
  */
 export function RpcMethod(nameOrOptions?: string | RpcMethodOptions): MethodDecorator {
-  const options: RpcMethodOptions = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : (nameOrOptions ?? {});
-  const metadata: RpcMethodMetadata = {
-    kind: 'method',
-    name: options.name,
-    description: options.description,
-    paramNames: options.paramNames,
-  };
-  return SetMetadata(RPC_METHOD_METADATA, metadata);
+  return SetMetadata(RPC_METHOD_METADATA, rpcMethodMetadata('method', nameOrOptions));
 }

@@ -1,6 +1,7 @@
 import { SetMetadata } from '@nestjs/common';
-import type { RpcMethodMetadata, RpcSubscriptionOptions } from '../interfaces/rpc-method-options.interface.js';
+import type { RpcSubscriptionOptions } from '../interfaces/rpc-method-options.interface.js';
 import { RPC_METHOD_METADATA } from '../json-rpc.constants.js';
+import { rpcMethodMetadata } from './rpc-method-metadata.util.js';
 
 /**
  * A subscription (WebSocket only): the handler returns an Observable or an
@@ -13,14 +14,5 @@ import { RPC_METHOD_METADATA } from '../json-rpc.constants.js';
  * @publicApi
  */
 export function RpcSubscription(nameOrOptions?: string | RpcSubscriptionOptions): MethodDecorator {
-  const options: RpcSubscriptionOptions = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : (nameOrOptions ?? {});
-  const metadata: RpcMethodMetadata = {
-    kind: 'subscription',
-    name: options.name,
-    description: options.description,
-    paramNames: options.paramNames,
-    overflow: options.overflow ?? 'close',
-    bufferSize: options.bufferSize ?? 100,
-  };
-  return SetMetadata(RPC_METHOD_METADATA, metadata);
+  return SetMetadata(RPC_METHOD_METADATA, rpcMethodMetadata('subscription', nameOrOptions));
 }

@@ -7,27 +7,10 @@ import type { Order, OrderEvent, OrderSide, OrderStatus } from './order.js';
 
 export const DB_FILE = Symbol('DB_FILE');
 
-interface OrderRow {
-  id: number;
-  owner: string;
-  symbol: string;
-  side: OrderSide;
-  qty: number;
-  price: number;
-  status: OrderStatus;
-  created_at: string;
-}
+/** A row of `orders`: the order, with SQL's column name for the creation time. */
+type OrderRow = Omit<Order, 'createdAt'> & { created_at: string };
 
-const toOrder = (row: OrderRow): Order => ({
-  id: row.id,
-  owner: row.owner,
-  symbol: row.symbol,
-  side: row.side,
-  qty: row.qty,
-  price: row.price,
-  status: row.status,
-  createdAt: row.created_at,
-});
+const toOrder = ({ created_at, ...order }: OrderRow): Order => ({ ...order, createdAt: created_at });
 
 /**
  * Orders and their status history in SQLite. Every status change is an event

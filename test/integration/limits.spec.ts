@@ -7,6 +7,7 @@ import { guardStats, LimitsRpc, releaseBlocked } from '../fixtures/protection.rp
 import { SpecExamplesRpc } from '../fixtures/spec-examples.rpc.js';
 import { postRaw } from '../support/http-client.js';
 import { startApp, type TestServer } from '../support/start-app.js';
+import { eventually } from '../support/eventually.js';
 import { TestWsClient } from '../support/ws-client.js';
 
 type Frame = { id?: unknown; method?: string; params?: { subscription?: string; result?: { n: number } }; result?: unknown; error?: { code: number; data?: unknown } };
@@ -36,13 +37,6 @@ async function stillServing(server: TestServer): Promise<void> {
   expect((await postRaw(server.httpUrl, JSON.stringify(request('sum', [1, 1], 'alive')))).json).toMatchObject({ result: 2 });
 }
 
-async function eventually(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe('limits, each hit and then the server still serving', () => {
   let server: TestServer;

@@ -5,6 +5,7 @@ import { TopicRegistry } from '../../lib/push/topic.registry.js';
 import { ConnectionRpc, PresenceTracker, pushStats, TicksRpc } from '../fixtures/push.rpc.js';
 import { postRaw } from '../support/http-client.js';
 import { startApp, type TestServer } from '../support/start-app.js';
+import { eventually } from '../support/eventually.js';
 import { TestWsClient } from '../support/ws-client.js';
 
 @Module({
@@ -40,14 +41,6 @@ async function subscribe(ws: TestWsClient, method: string, params?: unknown): Pr
 
 const notificationOf = (subscription: string) => (frame: unknown) => (frame as Frame).params?.['subscription'] === subscription;
 
-/** Waits until `check` holds (bounded), for effects that happen after a socket closes. */
-async function eventually(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe('subscriptions', () => {
   it('pushes values in order after the id, and nothing after rpc.unsubscribe', async () => {
