@@ -45,6 +45,25 @@ describe('limits, each hit and then the server still serving', () => {
     await server?.close();
   });
 
+  it('maxBatchSize, maxMethodNameLength, maxParamsDepth: refused over both transports', async () => {
+    server = await appWith({ limits: { maxBatchSize: 3, maxMethodNameLength: 16, maxParamsDepth: 4 } });
+    const ws = await TestWsClient.connect(server.wsUrl);
+    const batch = JSON.stringify([1, 2, 3, 4].map((n) => request('sum', [n], n)));
+    const longName = JSON.stringify(request('x'.repeat(17), [], 'n'));
+    const deep = '{"jsonrpc":"2.0","method":"limits.echo","params":[[[[[1]]]]],"id":"d"}';
+    for (const [raw, expected] of [
+      [batch, { error: { code: -32600, data: { reason: 'Batch of 4 exceeds the limit of 3' } }, id: null }],
+      [longName, { error: { code: -32600, data: { reason: 'method name longer than 16 characters' } }, id: 'n' }],
+      [deep, { error: { code: -32602 }, id: 'd' }],
+    ] as const) {
+      ws.send(raw);
+      expect(await ws.take()).toMatchObject(expected);
+      expect((await postRaw(server.httpUrl, raw)).json).toMatchObject(expected);
+    }
+    await ws.close();
+    await stillServing(server);
+  });
+
   it('maxResponseBytes: -32013, the whole batch counted', async () => {
     server = await appWith({ limits: { maxResponseBytes: 64 * 1024 } });
     const ws = await TestWsClient.connect(server.wsUrl);
