@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Injectable, Logger, type OnModuleInit, type Type } from '@nestjs/common';
+import { Injectable, IntrinsicException, Logger, type OnModuleInit, type Type } from '@nestjs/common';
+import { isObservable, lastValueFrom } from 'rxjs';
 import { ContextIdFactory, DiscoveryService, ExternalContextCreator, MetadataScanner, ModuleRef } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
 import { JsonRpcParamsFactory, positionalArgs } from './context/json-rpc-params.factory.js';
@@ -44,6 +45,31 @@ function standIn(original: Handler, fn: Handler): Handler {
   Object.setPrototypeOf(fn, original);
   Object.defineProperty(fn, 'name', { value: original.name });
   return fn;
+}
+
+/** Where Nest's `@UseGuards/@UseInterceptors/@UsePipes/@UseFilters` keep their lists. */
+const ENHANCER_METADATA = ['__guards__', '__interceptors__', '__pipes__', '__exceptionFilters__'];
+const hasEntries = (value: unknown) => Array.isArray(value) && value.length > 0;
+const exceptionsLogger = new Logger('ExceptionsHandler');
+
+/**
+ * The fast path for a handler that nothing asks to wrap (no enhancer anywhere,
+ * no param decorator): what ExternalContextCreator would do with empty lists,
+ * without its promise and Observable machinery. Same semantics: an Observable
+ * result answers with its last value; an unexpected error is logged the way
+ * Nest's external exception filter logs it, then mapped by the dispatcher.
+ */
+function directInvoker(instance: object, handler: Handler, paramNames: readonly string[]): ProxyFn {
+  const names = paramNames.length ? paramNames : undefined;
+  return async (params: unknown) => {
+    try {
+      const result = handler.apply(instance, positionalArgs(params as JsonRpcParams | undefined, names, handler.length));
+      return isObservable(result) ? await lastValueFrom(result) : await result;
+    } catch (error) {
+      if (error instanceof Error && !(error instanceof IntrinsicException)) exceptionsLogger.error(error);
+      throw error;
+    }
+  };
 }
 
 /** Where a subscription handler's return value is caught, per call. */
@@ -218,7 +244,24 @@ export class JsonRpcExplorer implements OnModuleInit {
   }
 
   private staticInvoker(instance: object, methodKey: string, factory: JsonRpcParamsFactory, spread: readonly string[] | undefined): ProxyFn {
+    const original = (instance as Record<string, Handler>)[methodKey]!;
+    const isMethod = (Reflect.getMetadata(RPC_METHOD_METADATA, original) as RpcMethodMetadata).kind === 'method';
+    if (spread && isMethod && this.withoutEnhancers(instance, original)) return directInvoker(instance, original, spread);
     return this.create(instance, methodKey, factory, spread);
+  }
+
+  /**
+   * Whether nothing at all would run around this handler: no guard, interceptor,
+   * pipe or filter at global, class or method level. Global enhancers are only
+   * visible through ExternalContextCreator's ApplicationConfig (not public), so
+   * this looks for it and answers "has enhancers" when it cannot tell.
+   */
+  private withoutEnhancers(instance: object, handler: Handler): boolean {
+    const config = (this.contextCreator as unknown as { guardsContextCreator?: { config?: Record<string, unknown> } }).guardsContextCreator?.config;
+    const lists = ['Guards', 'Interceptors', 'Pipes', 'Filters'].flatMap((kind) => [`getGlobal${kind}`, `getGlobalRequest${kind}`]);
+    if (!config || !lists.every((getter) => typeof config[getter] === 'function')) return false;
+    if (lists.some((getter) => (config[getter] as () => unknown[]).call(config).length > 0)) return false;
+    return ENHANCER_METADATA.every((key) => !hasEntries(Reflect.getMetadata(key, instance.constructor)) && !hasEntries(Reflect.getMetadata(key, handler)));
   }
 
   /**

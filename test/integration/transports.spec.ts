@@ -1,9 +1,9 @@
-import { Module } from '@nestjs/common';
+import { ConsoleLogger, Module } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { WebSocket } from 'ws';
 import { JsonRpcModule } from '../../lib/index.js';
 import { EventsGateway, PlainController } from '../fixtures/coexist.gateway.js';
-import { MiscRpc } from '../fixtures/features.rpc.js';
+import { AdminRpc, MiscRpc } from '../fixtures/features.rpc.js';
 import { SpecExamplesRpc } from '../fixtures/spec-examples.rpc.js';
 import { postRaw } from '../support/http-client.js';
 import { startApp, type TestServer } from '../support/start-app.js';
@@ -13,9 +13,17 @@ import { TestWsClient } from '../support/ws-client.js';
   // Generous rate limit: the 200-concurrent-calls test is about ordering, not rate.
   imports: [JsonRpcModule.forRoot({ limits: { ratePerSecond: 10_000, rateBurst: 10_000 } })],
   controllers: [PlainController],
-  providers: [SpecExamplesRpc, MiscRpc, EventsGateway],
+  providers: [SpecExamplesRpc, MiscRpc, AdminRpc, EventsGateway],
 })
 class TransportModule {}
+
+/** What the app logs, to check that unexpected errors are logged with their stack. */
+const logged: string[] = [];
+class CapturingLogger extends ConsoleLogger {
+  protected override printMessages(messages: unknown[], context?: string): void {
+    for (const message of messages) logged.push(`${context ?? ''} ${message instanceof Error ? message.stack : String(message)}`);
+  }
+}
 
 const MiB = 1024 * 1024;
 const call = (method: string, params: unknown, id: number | string) => ({ jsonrpc: '2.0', method, params, id });
@@ -24,10 +32,31 @@ describe('transports on one listening app', () => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startApp(TransportModule, (app) => app.useWebSocketAdapter(new WsAdapter(app)));
+    server = await startApp(TransportModule, (app) => {
+      app.useWebSocketAdapter(new WsAdapter(app));
+      app.useLogger(new CapturingLogger());
+    });
   });
 
   afterAll(() => server.close());
+
+  describe('handlers in an app without global enhancers (the direct path where nothing wraps them)', () => {
+    const rpc = async (method: string, headers: Record<string, string> = {}) => (await postRaw(server.httpUrl, JSON.stringify(call(method, [], 1)), headers)).json;
+
+    it('class- and method-level enhancers still run', async () => {
+      expect(await rpc('admin.stats')).toMatchObject({ error: { code: -32003 } });
+      expect(await rpc('admin.stats', { authorization: 'Bearer admin' })).toMatchObject({ result: { users: 3 } });
+      expect(await rpc('misc.wrapped')).toMatchObject({ result: { wrapped: 42 } });
+      expect(await rpc('misc.recover')).toMatchObject({ result: { recovered: true } });
+    });
+
+    it('an unexpected error is a bare -32603 and is logged with its stack', async () => {
+      logged.length = 0;
+      expect(await rpc('misc.crash')).toEqual({ jsonrpc: '2.0', error: { code: -32603, message: 'Internal error' }, id: 1 });
+      expect(logged.some((line) => line.startsWith('ExceptionsHandler Error: secret internals') && line.includes('features.rpc'))).toBe(true);
+      expect(await rpc('misc.observable')).toMatchObject({ result: 3 });
+    });
+  });
 
   describe('HTTP', () => {
     it('answers 200 with application/json, 204 for notifications only', async () => {
