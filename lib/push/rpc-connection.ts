@@ -3,11 +3,11 @@ import type { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
 import type { JsonRpcCallContext } from '../context/json-rpc-call-context.js';
-import { JsonRpcException } from '../exceptions/json-rpc.exception.js';
 import type { JsonRpcPrincipal } from '../interfaces/json-rpc-module-options.interface.js';
 import { TokenBucket } from '../limits/token-bucket.js';
 import type { JsonRpcConnection, RpcRequestOptions } from '../interfaces/json-rpc-connection.interface.js';
-import { notificationText, requestText } from '../protocol/response.js';
+import { notificationText } from '../protocol/response.js';
+import { ClientRequests } from './client-requests.js';
 import type { ClientResponse } from '../protocol/validate-request.js';
 import { consume, type SourceObserver, type SubscriptionSource } from './subscription-source.js';
 
@@ -17,13 +17,6 @@ export interface TopicMembership {
   leave(connection: RpcConnection, topic: string): Promise<void>;
 }
 
-interface PendingRequest {
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-  timer: NodeJS.Timeout;
-}
-
-const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 /** A server-initiated close that the peer does not complete (it is not reading) ends in terminate() after this. */
 const CLOSE_GRACE_MS = 2000;
 /** setTimeout's ceiling (~24.8 days); a later expiry is re-armed when reached. */
@@ -66,9 +59,8 @@ export class RpcConnection implements JsonRpcConnection {
 
   private readonly subscriptions = new Map<string, () => void>();
   private readonly running = new Set<JsonRpcCallContext>();
-  private readonly pending = new Map<string, PendingRequest>();
+  private readonly clientRequests = new ClientRequests((text) => this.sendText(text));
   private nextSubscriptionId = 1;
-  private nextRequestId = 1;
   private disposed = false;
   /** The code the server closed with, if it did: reported even when the peer never answers the close. */
   closeCode: number | undefined;
@@ -185,27 +177,12 @@ export class RpcConnection implements JsonRpcConnection {
 
   request<T = unknown>(method: string, params?: unknown, options: RpcRequestOptions = {}): Promise<T> {
     if (this.disposed || !this.isOpen) return Promise.reject(new Error('Connection is closed'));
-    // Prefixed so our ids can never be mistaken for ids the client chose for its own requests.
-    const id = `srv-${this.nextRequestId++}`;
-    const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new Error(`Client did not answer "${method}" within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
-      this.sendText(requestText(method, params, id));
-    });
+    return this.clientRequests.request<T>(method, params, options);
   }
 
   /** A response from the client; unknown ids (late, forged) are ignored. */
   receive(response: ClientResponse): void {
-    const pending = typeof response.id === 'string' ? this.pending.get(response.id) : undefined;
-    if (!pending) return;
-    this.pending.delete(response.id as string);
-    clearTimeout(pending.timer);
-    if (response.error) pending.reject(new JsonRpcException(response.error.code, response.error.message, response.error.data));
-    else pending.resolve(response.result);
+    this.clientRequests.receive(response);
   }
 
   /** More than `slowConsumerBytes` waiting to be written: drop-oldest subscriptions hold back. */
@@ -323,11 +300,7 @@ export class RpcConnection implements JsonRpcConnection {
     this.heldBack.clear();
     for (const ctx of this.running) ctx.abort(new Error('Connection closed'));
     this.running.clear();
-    for (const { reject, timer } of this.pending.values()) {
-      clearTimeout(timer);
-      reject(new Error('Connection closed before the client answered'));
-    }
-    this.pending.clear();
+    this.clientRequests.rejectAll();
     await Promise.all([...this.topics].map((topic) => this.leave(topic)));
   }
 }

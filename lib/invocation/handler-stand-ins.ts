@@ -1,0 +1,82 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { IntrinsicException, Logger } from '@nestjs/common';
+import { isObservable, lastValueFrom } from 'rxjs';
+import { positionalArgs } from '../context/json-rpc-params.factory.js';
+import type { JsonRpcParams } from '../protocol/json-rpc.types.js';
+
+// How a handler is called. ExternalContextCreator reads method decorators from
+// the function it is given, so wrappers "stand in": their prototype is the real
+// method, and reflect-metadata (guards, Reflector) finds every decorator through it.
+
+export type Handler = (...args: unknown[]) => unknown;
+export type ProxyFn = (...args: unknown[]) => Promise<unknown>;
+
+/**
+ * Stands in for a handler without param decorators: ExternalContextCreator
+ * calls it with `[params, ctx]` and it calls the handler with the positional
+ * params. Its prototype is the real method, so reflect-metadata (guards,
+ * Reflector) still finds every method-level decorator through it.
+ */
+export function spreadParams(original: Handler, paramNames: readonly string[]): Handler {
+  const arity = original.length;
+  return standIn(original, function (this: unknown, params: unknown) {
+    return original.apply(this, positionalArgs(params as JsonRpcParams | undefined, paramNames.length ? paramNames : undefined, arity));
+  });
+}
+
+/** Gives `fn` the name and, through its prototype, the decorator metadata of `original`. */
+function standIn(original: Handler, fn: Handler): Handler {
+  Object.setPrototypeOf(fn, original);
+  Object.defineProperty(fn, 'name', { value: original.name });
+  return fn;
+}
+
+/** Where Nest's `@UseGuards/@UseInterceptors/@UsePipes/@UseFilters` keep their lists. */
+export const ENHANCER_METADATA = ['__guards__', '__interceptors__', '__pipes__', '__exceptionFilters__'];
+export const hasEntries = (value: unknown) => Array.isArray(value) && value.length > 0;
+const exceptionsLogger = new Logger('ExceptionsHandler');
+
+/**
+ * The fast path for a handler that nothing asks to wrap (no enhancer anywhere,
+ * no param decorator): what ExternalContextCreator would do with empty lists,
+ * without its promise and Observable machinery. Same semantics: an Observable
+ * result answers with its last value; an unexpected error is logged the way
+ * Nest's external exception filter logs it, then mapped by the dispatcher.
+ */
+export function directInvoker(instance: object, handler: Handler, paramNames: readonly string[]): ProxyFn {
+  const names = paramNames.length ? paramNames : undefined;
+  return async (params: unknown) => {
+    try {
+      const result = handler.apply(instance, positionalArgs(params as JsonRpcParams | undefined, names, handler.length));
+      return isObservable(result) ? await lastValueFrom(result) : await result;
+    } catch (error) {
+      if (error instanceof Error && !(error instanceof IntrinsicException)) exceptionsLogger.error(error);
+      throw error;
+    }
+  };
+}
+
+/** Where a subscription handler's return value is caught, per call. */
+export const captured = new AsyncLocalStorage<{ source?: unknown }>();
+
+/**
+ * ExternalContextCreator ends every pipeline with `lastValueFrom()`, which would
+ * wait for a subscription's stream to complete. So the handler runs behind this
+ * stand-in: it hands the stream out of band and lets the pipeline finish at
+ * once. Its prototype is the real method, so reflect-metadata (guards, Reflector)
+ * still finds every method-level decorator through it.
+ */
+export function captureSource(original: Handler): Handler {
+  return standIn(original, function (this: unknown, ...args: unknown[]): unknown {
+    const slot = captured.getStore();
+    const result = original.apply(this, args);
+    if (result instanceof Promise) {
+      return result.then((source: unknown) => {
+        if (slot) slot.source = source;
+        return undefined;
+      });
+    }
+    if (slot) slot.source = result;
+    return undefined;
+  });
+}
