@@ -53,6 +53,9 @@ const IDLE_SERVERS = ['lib-bare', 'ws-raw', 'nest-gateway'];
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 3);
 const REPEATS = Number(process.env['BENCH_REPEATS'] ?? 3);
 const IDLE_CONNECTIONS = Number(process.env['BENCH_IDLE'] ?? 5000);
+/** `BENCH_ONLY=ws-batch10,idle`: run just these scenarios (ids as in SCENARIOS, plus `idle`). */
+const ONLY = process.env['BENCH_ONLY']?.split(',').map((id) => id.trim());
+const selected = (id: string) => !ONLY || ONLY.includes(id);
 const pinned = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 const here = new URL('.', import.meta.url).pathname;
 
@@ -125,7 +128,7 @@ const lines: string[] = [];
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 
 console.error(`bench: ${REPEATS} repeats x ${SECONDS}s per row, ${pinned ? 'server on core 0, load on core 1' : 'no taskset: unpinned'}`);
-for (const scenario of SCENARIOS) {
+for (const scenario of SCENARIOS.filter((s) => selected(s.id))) {
   const runs: Record<string, LoadResult[]> = {};
   for (let repeat = 0; repeat < REPEATS; repeat++) {
     // Interleaved, rotating the order each repeat, so drift hits every server alike.
@@ -152,7 +155,7 @@ for (const scenario of SCENARIOS) {
 }
 
 const idle: Record<string, Partial<LoadResult>> = {};
-for (const key of IDLE_SERVERS) {
+for (const key of selected('idle') ? IDLE_SERVERS : []) {
   for (const connections of [IDLE_CONNECTIONS, 10_000]) {
     const def = SERVERS[key]!;
     const { port, child } = await startServer(def);
@@ -166,14 +169,16 @@ for (const key of IDLE_SERVERS) {
     }
   }
 }
-lines.push(`\n**Idle WebSocket connections** (server RSS growth per connection)\n`);
-lines.push(`| server | KiB per idle connection (${IDLE_CONNECTIONS} open) | vs ws | 10,000 held |`);
-lines.push('|---|---|---|---|');
-const wsPer = idle[`ws-raw@${IDLE_CONNECTIONS}`]!.bytesPerConnection!;
-for (const key of IDLE_SERVERS) {
-  const r = idle[`${key}@${IDLE_CONNECTIONS}`]!;
-  const held = idle[`${key}@10000`]!.heldConnections;
-  lines.push(`| ${SERVERS[key]!.name} | ${fmt(r.bytesPerConnection! / 1024)} | ${fmt(r.bytesPerConnection! / wsPer, 2)}x | ${held === 10_000 ? 'yes' : `no (${held})`} |`);
+if (selected('idle')) {
+  lines.push(`\n**Idle WebSocket connections** (server RSS growth per connection)\n`);
+  lines.push(`| server | KiB per idle connection (${IDLE_CONNECTIONS} open) | vs ws | 10,000 held |`);
+  lines.push('|---|---|---|---|');
+  const wsPer = idle[`ws-raw@${IDLE_CONNECTIONS}`]!.bytesPerConnection!;
+  for (const key of IDLE_SERVERS) {
+    const r = idle[`${key}@${IDLE_CONNECTIONS}`]!;
+    const held = idle[`${key}@10000`]!.heldConnections;
+    lines.push(`| ${SERVERS[key]!.name} | ${fmt(r.bytesPerConnection! / 1024)} | ${fmt(r.bytesPerConnection! / wsPer, 2)}x | ${held === 10_000 ? 'yes' : `no (${held})`} |`);
+  }
 }
 
 console.log(lines.join('\n'));

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnModuleInit, type Type } from '@nestjs/common
 import { ContextIdFactory, DiscoveryService, ExternalContextCreator, MetadataScanner, ModuleRef } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
 import { JsonRpcParamsFactory } from './context/json-rpc-params.factory.js';
+import { withLeanInterceptors } from './invocation/json-rpc-context-creator.js';
 import {
   captured,
   captureSource,
@@ -40,15 +41,18 @@ const PIPELINE = { guards: true, interceptors: true, filters: true };
 @Injectable()
 export class JsonRpcExplorer implements OnModuleInit {
   private readonly logger = new Logger('JsonRpc');
+  private readonly contextCreator: ExternalContextCreator;
 
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
-    private readonly contextCreator: ExternalContextCreator,
+    contextCreator: ExternalContextCreator,
     private readonly moduleRef: ModuleRef,
     private readonly registry: JsonRpcMethodRegistry,
     private readonly connections: ConnectionRegistry,
-  ) {}
+  ) {
+    this.contextCreator = withLeanInterceptors(contextCreator);
+  }
 
   onModuleInit(): void {
     for (const wrapper of [...this.discovery.getProviders(), ...this.discovery.getControllers()]) {

@@ -38,10 +38,14 @@ export function httpDriver(server: TestServer): RpcDriver {
   );
 }
 
-/** One shared socket; calls that need upgrade headers get a socket of their own. */
+/**
+ * One shared socket; calls that need upgrade headers get a socket of their own.
+ * `send` answers with what arrived before a probe's answer (for raw frames and
+ * notifications); `call` waits for its own id, so slow handlers are fine.
+ */
 export async function wsDriver(server: TestServer): Promise<RpcDriver> {
   const shared = await TestWsClient.connect(server.wsUrl);
-  return driver(
+  const ws = driver(
     'ws',
     async (raw, headers) => {
       if (!headers) return shared.exchange(raw);
@@ -54,4 +58,13 @@ export async function wsDriver(server: TestServer): Promise<RpcDriver> {
     },
     async () => void (await shared.close()),
   );
+  return {
+    ...ws,
+    async call(method, params, headers) {
+      if (headers) return ws.call(method, params, headers);
+      const request: { id: number } & Record<string, unknown> = { jsonrpc: '2.0', method, id: nextId++ };
+      if (params !== undefined) request['params'] = params;
+      return (await shared.request(request)) as Record<string, unknown>;
+    },
+  };
 }
