@@ -12,8 +12,11 @@ export interface RegisteredMethod {
   readonly description: string | undefined;
   /** `ClassName.methodKey`, for messages. */
   readonly handlerName: string;
-  /** Runs guards -> interceptors -> pipes -> handler, with filters around all. */
-  invoke(params: JsonRpcParams | undefined, ctx: JsonRpcCallContext): Promise<unknown>;
+  /**
+   * Runs guards -> interceptors -> pipes -> handler, with filters around all:
+   * the result, or a Promise of it (a call that finishes synchronously costs no Promise).
+   */
+  invoke(params: JsonRpcParams | undefined, ctx: JsonRpcCallContext): unknown;
 }
 
 /**

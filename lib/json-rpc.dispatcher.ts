@@ -17,6 +17,7 @@ import type { RpcCall } from './protocol/validate-request.js';
 import type { RpcConnection } from './push/rpc-connection.js';
 import { type AfterSend, SubscriptionStarter } from './push/subscription.starter.js';
 import { ShutdownState } from './shutdown.state.js';
+import { isThenable } from './utils/is-thenable.js';
 import { ThrottledLogger } from './utils/throttled-logger.js';
 
 /** Label for names that are not registered: keeps metric cardinality bounded. */
@@ -67,14 +68,15 @@ export class JsonRpcDispatcher {
     for (const start of afterSend) start();
   }
 
-  private execute(call: RpcCall, origin: CallOrigin, afterSend: AfterSend | undefined): Promise<JsonRpcResponse> {
+  private execute(call: RpcCall, origin: CallOrigin, afterSend: AfterSend | undefined): JsonRpcResponse | Promise<JsonRpcResponse> {
     if (!this.tracing.enabled) return this.run(call, origin, afterSend);
-    return this.tracing.call(call.method, call.id, origin.transport, () => this.run(call, origin, afterSend), (response) =>
+    return this.tracing.call(call.method, call.id, origin.transport, async () => this.run(call, origin, afterSend), (response) =>
       'error' in response ? response.error.code : undefined,
     );
   }
 
-  private async run(call: RpcCall, origin: CallOrigin, afterSend: AfterSend | undefined): Promise<JsonRpcResponse> {
+  /** Synchronous when the handler's pipeline is: no Promise, no deadline, no tracking. */
+  private run(call: RpcCall, origin: CallOrigin, afterSend: AfterSend | undefined): JsonRpcResponse | Promise<JsonRpcResponse> {
     if (this.shutdown.draining) {
       return errorResponse(call.id, { code: JsonRpcErrorCode.ShuttingDown, message: 'Server is shutting down' });
     }
@@ -88,34 +90,44 @@ export class JsonRpcDispatcher {
     }
     if (method.kind === 'subscription') return this.subscribe(call, origin, method, afterSend);
     const ctx = new JsonRpcCallContext(origin, call);
-    const connection = origin.connection as RpcConnection | undefined;
-    connection?.trackCall(ctx);
     this.metrics.callStarted();
     const started = performance.now();
-    const response = await this.deadlines.race(this.invoke(method, call, ctx), () => {
-      // The handler keeps running until it notices the signal; its late result is dropped.
-      ctx.abort(new Error('Handler timeout'));
-      return errorResponse(call.id, { code: JsonRpcErrorCode.Timeout, message: 'Handler timed out' });
-    });
-    connection?.untrackCall(ctx);
-    this.finished(call.method, origin, response, started);
-    return response;
-  }
-
-  private async invoke(method: RegisteredMethod, call: RpcCall, ctx: JsonRpcCallContext): Promise<JsonRpcResponse> {
+    let outcome: unknown;
     try {
-      const result = await method.invoke(call.params, ctx);
-      // An exception filter that returns an error (rather than throwing it) still means failure.
-      return result instanceof Error ? this.errors.response(call, result) : successResponse(call.id, result);
+      outcome = method.invoke(call.params, ctx);
     } catch (error) {
-      return this.errors.response(call, error);
+      return this.finished(call, origin, this.errors.response(call, error), started);
     }
+    if (!isThenable(outcome)) return this.finished(call, origin, this.answer(call, outcome), started);
+    const connection = origin.connection as RpcConnection | undefined;
+    connection?.trackCall(ctx);
+    const answered = Promise.resolve(outcome).then(
+      (result) => this.answer(call, result),
+      (error: unknown) => this.errors.response(call, error),
+    );
+    return this.deadlines
+      .race(answered, () => {
+        // The handler keeps running until it notices the signal; its late result is dropped.
+        ctx.abort(new Error('Handler timeout'));
+        return errorResponse(call.id, { code: JsonRpcErrorCode.Timeout, message: 'Handler timed out' });
+      })
+      .then((response) => {
+        connection?.untrackCall(ctx);
+        return this.finished(call, origin, response, started);
+      });
   }
 
-  private finished(name: string, origin: CallOrigin, response: JsonRpcResponse, started: number): void {
+  /** An exception filter that returns an error (rather than throwing it) still means failure. */
+  private answer(call: RpcCall, result: unknown): JsonRpcResponse {
+    return result instanceof Error ? this.errors.response(call, result) : successResponse(call.id, result);
+  }
+
+  private finished(call: RpcCall, origin: CallOrigin, response: JsonRpcResponse, started: number): JsonRpcResponse {
     const elapsed = performance.now() - started;
+    const name = call.method;
     if (elapsed > this.options.slowCallMs) this.limitLogger.warn('slow', `slow call "${name}" (${origin.transport}): ${Math.round(elapsed)} ms`);
     this.metrics.callEnded(name, origin.transport, 'error' in response ? response.error.code : 0, elapsed / 1000);
+    return response;
   }
 
   private limitHit(call: RpcCall, origin: CallOrigin, limit: string): JsonRpcResponse {
@@ -127,9 +139,7 @@ export class JsonRpcDispatcher {
   private async subscribe(call: RpcCall, origin: CallOrigin, method: RegisteredMethod, afterSend: AfterSend | undefined): Promise<JsonRpcResponse> {
     this.metrics.callStarted();
     const started = performance.now();
-    const response = await this.subscriptions.start(call, origin, method, afterSend);
-    this.finished(call.method, origin, response, started);
-    return response;
+    return this.finished(call, origin, await this.subscriptions.start(call, origin, method, afterSend), started);
   }
 
 }

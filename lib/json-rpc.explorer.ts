@@ -2,17 +2,8 @@ import { Injectable, Logger, type OnModuleInit, type Type } from '@nestjs/common
 import { ContextIdFactory, DiscoveryService, ExternalContextCreator, MetadataScanner, ModuleRef } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
 import { JsonRpcParamsFactory } from './context/json-rpc-params.factory.js';
-import { withLeanInterceptors } from './invocation/json-rpc-context-creator.js';
-import {
-  captured,
-  captureSource,
-  directInvoker,
-  ENHANCER_METADATA,
-  type Handler,
-  hasEntries,
-  type ProxyFn,
-  spreadParams,
-} from './invocation/handler-stand-ins.js';
+import { createPipelines, type JsonRpcPipelines } from './invocation/json-rpc-context-creator.js';
+import { captured, captureSource, type Handler, type ProxyFn, spreadParams } from './invocation/handler-stand-ins.js';
 import type { RpcServiceMetadata } from './decorators/rpc-service.decorator.js';
 import { RpcParamtype } from './enums/rpc-paramtype.enum.js';
 import type { RpcMethodMetadata } from './interfaces/rpc-method-options.interface.js';
@@ -41,7 +32,7 @@ const PIPELINE = { guards: true, interceptors: true, filters: true };
 @Injectable()
 export class JsonRpcExplorer implements OnModuleInit {
   private readonly logger = new Logger('JsonRpc');
-  private readonly contextCreator: ExternalContextCreator;
+  private readonly pipelines: JsonRpcPipelines;
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -51,7 +42,7 @@ export class JsonRpcExplorer implements OnModuleInit {
     private readonly registry: JsonRpcMethodRegistry,
     private readonly connections: ConnectionRegistry,
   ) {
-    this.contextCreator = withLeanInterceptors(contextCreator);
+    this.pipelines = createPipelines(contextCreator);
   }
 
   onModuleInit(): void {
@@ -76,7 +67,7 @@ export class JsonRpcExplorer implements OnModuleInit {
       const spread = this.settleArgsMetadata(hostClass, methodKey) ? meta.paramNames ?? [] : undefined;
       const factory = new JsonRpcParamsFactory(meta.paramNames);
       const pipeline = isStatic
-        ? this.staticInvoker(wrapper.instance as object, methodKey, factory, spread)
+        ? this.staticInvoker(wrapper, methodKey, factory, spread)
         : this.scopedInvoker(wrapper, hostClass, methodKey, factory, spread);
       const invoke = meta.kind === 'subscription' ? this.subscriptionInvoker(pipeline, name) : pipeline;
       const method: RegisteredMethod = {
@@ -168,7 +159,7 @@ export class JsonRpcExplorer implements OnModuleInit {
     const isSubscription = (Reflect.getMetadata(RPC_METHOD_METADATA, original) as RpcMethodMetadata).kind === 'subscription';
     const handler = spread ? spreadParams(original, spread) : original;
     const callback = isSubscription ? captureSource(handler) : handler;
-    return this.contextCreator.create(
+    return this.pipelines.external.create(
       host,
       callback,
       methodKey,
@@ -181,25 +172,12 @@ export class JsonRpcExplorer implements OnModuleInit {
     ) as ProxyFn;
   }
 
-  private staticInvoker(instance: object, methodKey: string, factory: JsonRpcParamsFactory, spread: readonly string[] | undefined): ProxyFn {
+  private staticInvoker(wrapper: InstanceWrapper, methodKey: string, factory: JsonRpcParamsFactory, spread: readonly string[] | undefined): ProxyFn {
+    const instance = wrapper.instance as object;
     const original = (instance as Record<string, Handler>)[methodKey]!;
     const isMethod = (Reflect.getMetadata(RPC_METHOD_METADATA, original) as RpcMethodMetadata).kind === 'method';
-    if (spread && isMethod && this.withoutEnhancers(instance, original)) return directInvoker(instance, original, spread);
+    if (spread && isMethod && this.pipelines.direct) return this.pipelines.direct.create(instance, spreadParams(original, spread), wrapper);
     return this.create(instance, methodKey, factory, spread);
-  }
-
-  /**
-   * Whether nothing at all would run around this handler: no guard, interceptor,
-   * pipe or filter at global, class or method level. Global enhancers are only
-   * visible through ExternalContextCreator's ApplicationConfig (not public), so
-   * this looks for it and answers "has enhancers" when it cannot tell.
-   */
-  private withoutEnhancers(instance: object, handler: Handler): boolean {
-    const config = (this.contextCreator as unknown as { guardsContextCreator?: { config?: Record<string, unknown> } }).guardsContextCreator?.config;
-    const lists = ['Guards', 'Interceptors', 'Pipes', 'Filters'].flatMap((kind) => [`getGlobal${kind}`, `getGlobalRequest${kind}`]);
-    if (!config || !lists.every((getter) => typeof config[getter] === 'function')) return false;
-    if (lists.some((getter) => (config[getter] as () => unknown[]).call(config).length > 0)) return false;
-    return ENHANCER_METADATA.every((key) => !hasEntries(Reflect.getMetadata(key, instance.constructor)) && !hasEntries(Reflect.getMetadata(key, handler)));
   }
 
   /**

@@ -1,6 +1,4 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { IntrinsicException, Logger } from '@nestjs/common';
-import { isObservable, lastValueFrom } from 'rxjs';
 import { positionalArgs } from '../context/json-rpc-params.factory.js';
 import type { JsonRpcParams } from '../protocol/json-rpc.types.js';
 
@@ -9,7 +7,8 @@ import type { JsonRpcParams } from '../protocol/json-rpc.types.js';
 // method, and reflect-metadata (guards, Reflector) finds every decorator through it.
 
 export type Handler = (...args: unknown[]) => unknown;
-export type ProxyFn = (...args: unknown[]) => Promise<unknown>;
+/** A handler with its pipeline: the result, or a Promise of it. */
+export type ProxyFn = (...args: unknown[]) => unknown;
 
 /**
  * Stands in for a handler without param decorators: ExternalContextCreator
@@ -29,31 +28,6 @@ function standIn(original: Handler, fn: Handler): Handler {
   Object.setPrototypeOf(fn, original);
   Object.defineProperty(fn, 'name', { value: original.name });
   return fn;
-}
-
-/** Where Nest's `@UseGuards/@UseInterceptors/@UsePipes/@UseFilters` keep their lists. */
-export const ENHANCER_METADATA = ['__guards__', '__interceptors__', '__pipes__', '__exceptionFilters__'];
-export const hasEntries = (value: unknown) => Array.isArray(value) && value.length > 0;
-const exceptionsLogger = new Logger('ExceptionsHandler');
-
-/**
- * The fast path for a handler that nothing asks to wrap (no enhancer anywhere,
- * no param decorator): what ExternalContextCreator would do with empty lists,
- * without its promise and Observable machinery. Same semantics: an Observable
- * result answers with its last value; an unexpected error is logged the way
- * Nest's external exception filter logs it, then mapped by the dispatcher.
- */
-export function directInvoker(instance: object, handler: Handler, paramNames: readonly string[]): ProxyFn {
-  const names = paramNames.length ? paramNames : undefined;
-  return async (params: unknown) => {
-    try {
-      const result = handler.apply(instance, positionalArgs(params as JsonRpcParams | undefined, names, handler.length));
-      return isObservable(result) ? await lastValueFrom(result) : await result;
-    } catch (error) {
-      if (error instanceof Error && !(error instanceof IntrinsicException)) exceptionsLogger.error(error);
-      throw error;
-    }
-  };
 }
 
 /** Where a subscription handler's return value is caught, per call. */

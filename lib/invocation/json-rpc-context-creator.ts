@@ -1,19 +1,29 @@
 import { ExternalContextCreator } from '@nestjs/core';
+import type { NestContainer } from '@nestjs/core/injector/container.js';
 import { InterceptorsConsumer } from '@nestjs/core/interceptors/interceptors-consumer.js';
+import { DirectPipelineFactory } from './direct-pipeline.js';
 import { LeanInterceptorsConsumer } from './lean-interceptors.consumer.js';
 
+/** How handlers get their Nest pipeline. */
+export interface JsonRpcPipelines {
+  /** Every handler it can take: param decorators, request scope, subscriptions. */
+  readonly external: ExternalContextCreator;
+  /** Static hosts whose arguments are the positional params; absent when Nest's container cannot be reached. */
+  readonly direct: DirectPipelineFactory | undefined;
+}
+
 /**
- * A context creator of our own, built from the same Nest container as the one
- * Nest injects (so the same global enhancers, modules and scopes), whose
- * interceptor chain is `LeanInterceptorsConsumer`. The injected one is shared
- * with other libraries and left untouched. The container is not public API, so
- * when it cannot be found the injected creator is used as it is.
+ * Both are built from the container of the ExternalContextCreator Nest injects
+ * (so the same global enhancers, modules and scopes); the injected one is
+ * shared with other libraries and left untouched. Ours runs interceptors
+ * through `LeanInterceptorsConsumer`. The container is not public API, so
+ * when it cannot be found the injected creator serves every handler as it is.
  */
-export function withLeanInterceptors(injected: ExternalContextCreator): ExternalContextCreator {
-  const container = (injected as unknown as { container?: Parameters<typeof ExternalContextCreator.fromContainer>[0] }).container;
-  if (!container || typeof ExternalContextCreator.fromContainer !== 'function') return injected;
+export function createPipelines(injected: ExternalContextCreator): JsonRpcPipelines {
+  const container = (injected as unknown as { container?: NestContainer }).container;
+  if (!container?.applicationConfig || typeof ExternalContextCreator.fromContainer !== 'function') return { external: injected, direct: undefined };
   const own = ExternalContextCreator.fromContainer(container) as unknown as { interceptorsConsumer?: unknown };
-  if (!(own.interceptorsConsumer instanceof InterceptorsConsumer)) return injected;
+  if (!(own.interceptorsConsumer instanceof InterceptorsConsumer)) return { external: injected, direct: undefined };
   own.interceptorsConsumer = new LeanInterceptorsConsumer();
-  return own as unknown as ExternalContextCreator;
+  return { external: own as unknown as ExternalContextCreator, direct: new DirectPipelineFactory(container) };
 }

@@ -1,7 +1,8 @@
 import { AsyncResource } from 'node:async_hooks';
-import type { CallHandler, ContextType, NestInterceptor } from '@nestjs/common';
+import type { CallHandler, ContextType, ExecutionContext, NestInterceptor } from '@nestjs/common';
 import { InterceptorsConsumer } from '@nestjs/core/interceptors/interceptors-consumer.js';
 import { from, isObservable, Observable, type Subscriber, type Unsubscribable } from 'rxjs';
+import { isThenable } from '../utils/is-thenable.js';
 
 /**
  * Nest's interceptor chain with the same contract and fewer moving parts.
@@ -27,12 +28,17 @@ export class LeanInterceptorsConsumer extends InterceptorsConsumer {
     if (!interceptors || interceptors.length === 0) return next();
     const context = this.createContext(args, instance, callback);
     context.setType(type as TContext);
-    const level = (index: number): Observable<unknown> =>
-      index >= interceptors.length
-        ? lazily(next)
-        : lazily(() => interceptors[index]!.intercept(context, { handle: () => level(index + 1) } satisfies CallHandler));
-    return level(0);
+    return interceptorChain(interceptors, context, next);
   }
+}
+
+/** `interceptors[0]` around `interceptors[1]` ... around `next` (the handler), as one Observable. */
+export function interceptorChain(interceptors: readonly NestInterceptor[], context: ExecutionContext, next: () => unknown): Observable<unknown> {
+  const level = (index: number): Observable<unknown> =>
+    index >= interceptors.length
+      ? lazily(next)
+      : lazily(() => interceptors[index]!.intercept(context, { handle: () => level(index + 1) } satisfies CallHandler));
+  return level(0);
 }
 
 /**
@@ -73,8 +79,4 @@ function lazily(produce: () => unknown): Observable<unknown> {
 function emitLast(subscriber: Subscriber<unknown>, value: unknown): void {
   subscriber.next(value);
   subscriber.complete();
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
 }

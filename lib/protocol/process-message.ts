@@ -1,6 +1,7 @@
 import { JsonRpcErrorCode } from './error-codes.js';
 import type { JsonRpcId, JsonRpcResponse } from './json-rpc.types.js';
 import type { ParsedMessage } from './parse-message.js';
+import { isThenable } from '../utils/is-thenable.js';
 import { errorResponse, joinBatch, serializeResponse, standardError } from './response.js';
 import type { ClientResponse, MessageItem, RpcCall } from './validate-request.js';
 
@@ -10,7 +11,10 @@ export type CallExecutor = (call: RpcCall) => Promise<JsonRpcResponse> | JsonRpc
 /** Takes a client's response to a server -> client request. Absent where that makes no sense (HTTP). */
 export type ResponseReceiver = (response: ClientResponse) => void;
 
-async function answer(item: MessageItem, execute: CallExecutor, receive?: ResponseReceiver): Promise<string | undefined> {
+type Answer = string | undefined;
+
+/** The text answering one item; synchronous when its call was. */
+function answer(item: MessageItem, execute: CallExecutor, receive?: ResponseReceiver): Answer | Promise<Answer> {
   if (item.kind === 'invalid') return serializeResponse(errorResponse(item.id, item.error));
   if (item.kind === 'response') {
     if (receive) {
@@ -19,13 +23,21 @@ async function answer(item: MessageItem, execute: CallExecutor, receive?: Respon
     }
     return serializeResponse(errorResponse(item.id, standardError(JsonRpcErrorCode.InvalidRequest, { reason: 'Unexpected response object' })));
   }
-  let response: JsonRpcResponse;
+  let response: JsonRpcResponse | Promise<JsonRpcResponse>;
   try {
-    response = await execute(item);
+    response = execute(item);
   } catch {
-    response = errorResponse(item.id, standardError(JsonRpcErrorCode.InternalError));
+    response = internalError(item);
   }
-  return item.isNotification ? undefined : serializeResponse(response);
+  if (!isThenable(response)) return item.isNotification ? undefined : serializeResponse(response);
+  return Promise.resolve(response).then(
+    (settled) => (item.isNotification ? undefined : serializeResponse(settled)),
+    () => (item.isNotification ? undefined : serializeResponse(internalError(item))),
+  );
+}
+
+function internalError(item: RpcCall): JsonRpcResponse {
+  return errorResponse(item.id, standardError(JsonRpcErrorCode.InternalError));
 }
 
 /**
@@ -48,7 +60,9 @@ export async function processMessage(
       return text === undefined || fits(text, maxResponseBytes) ? text : tooLarge(idOf(parsed.item), maxResponseBytes);
     }
     case 'batch': {
-      const answers = await Promise.all(parsed.items.map((item) => answer(item, execute, receive)));
+      const pending = parsed.items.map((item) => answer(item, execute, receive));
+      // One Promise for the batch, and only if some item is still running.
+      const answers = pending.some(isThenable) ? await Promise.all(pending) : (pending as Answer[]);
       const sent: string[] = [];
       const ids: JsonRpcId[] = [];
       answers.forEach((text, index) => {
