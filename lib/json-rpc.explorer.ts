@@ -147,37 +147,19 @@ export class JsonRpcExplorer implements OnModuleInit {
     };
   }
 
-  private create(
-    host: object,
-    methodKey: string,
-    factory: JsonRpcParamsFactory,
-    spread: readonly string[] | undefined,
-    contextId?: ReturnType<typeof ContextIdFactory.create>,
-    inquirerId?: string,
-  ): ProxyFn {
+  /** What the pipeline calls: the method, or a stand-in that spreads positional params and/or catches a subscription's stream. */
+  private callback(host: object, methodKey: string, spread: readonly string[] | undefined): Handler {
     const original = (host as Record<string, Handler>)[methodKey]!;
     const isSubscription = (Reflect.getMetadata(RPC_METHOD_METADATA, original) as RpcMethodMetadata).kind === 'subscription';
     const handler = spread ? spreadParams(original, spread) : original;
-    const callback = isSubscription ? captureSource(handler) : handler;
-    return this.pipelines.external.create(
-      host,
-      callback,
-      methodKey,
-      RPC_ARGS_METADATA,
-      factory,
-      contextId,
-      inquirerId,
-      PIPELINE,
-      JSON_RPC_CONTEXT_TYPE,
-    ) as ProxyFn;
+    return isSubscription ? captureSource(handler) : handler;
   }
 
   private staticInvoker(wrapper: InstanceWrapper, methodKey: string, factory: JsonRpcParamsFactory, spread: readonly string[] | undefined): ProxyFn {
     const instance = wrapper.instance as object;
-    const original = (instance as Record<string, Handler>)[methodKey]!;
-    const isMethod = (Reflect.getMetadata(RPC_METHOD_METADATA, original) as RpcMethodMetadata).kind === 'method';
-    if (spread && isMethod && this.pipelines.direct) return this.pipelines.direct.create(instance, spreadParams(original, spread), wrapper);
-    return this.create(instance, methodKey, factory, spread);
+    const callback = this.callback(instance, methodKey, spread);
+    if (this.pipelines.direct) return this.pipelines.direct.create(wrapper, methodKey, callback, factory);
+    return this.pipelines.external.create(instance, callback, methodKey, RPC_ARGS_METADATA, factory, undefined, undefined, PIPELINE, JSON_RPC_CONTEXT_TYPE);
   }
 
   /**
@@ -190,8 +172,10 @@ export class JsonRpcExplorer implements OnModuleInit {
       const contextId = ContextIdFactory.getByRequest(ctx as object);
       const request = durable && contextId.payload !== undefined ? contextId.payload : ctx;
       this.moduleRef.registerRequestByContextId(request, contextId);
-      const host = await this.moduleRef.resolve(hostClass, contextId, { strict: false });
-      return this.create(host as object, methodKey, factory, spread, contextId, wrapper.id)(params, ctx);
+      const host = (await this.moduleRef.resolve(hostClass, contextId, { strict: false })) as object;
+      const callback = this.callback(host, methodKey, spread);
+      const pipeline = this.pipelines.external.create(host, callback, methodKey, RPC_ARGS_METADATA, factory, contextId, wrapper.id, PIPELINE, JSON_RPC_CONTEXT_TYPE);
+      return pipeline(params, ctx);
     };
   }
 }

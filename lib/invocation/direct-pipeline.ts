@@ -1,15 +1,19 @@
-import { type CanActivate, ForbiddenException, type NestInterceptor } from '@nestjs/common';
+import { type CanActivate, ForbiddenException, type NestInterceptor, type PipeTransform } from '@nestjs/common';
+import type { ExternalContextCreator, ParamsFactory } from '@nestjs/core';
 import type { ExternalExceptionsHandler } from '@nestjs/core/exceptions/external-exceptions-handler.js';
 import { ExternalExceptionFilterContext } from '@nestjs/core/exceptions/external-exception-filter-context.js';
 import { FORBIDDEN_MESSAGE } from '@nestjs/core/guards/constants.js';
 import { GuardsContextCreator } from '@nestjs/core/guards/guards-context-creator.js';
+import { ContextUtils, type ParamProperties } from '@nestjs/core/helpers/context-utils.js';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import type { NestContainer } from '@nestjs/core/injector/container.js';
 import { STATIC_CONTEXT } from '@nestjs/core/injector/constants.js';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
 import { InterceptorsContextCreator } from '@nestjs/core/interceptors/interceptors-context-creator.js';
+import { PipesConsumer } from '@nestjs/core/pipes/pipes-consumer.js';
+import { PipesContextCreator } from '@nestjs/core/pipes/pipes-context-creator.js';
 import { isObservable, lastValueFrom } from 'rxjs';
-import { JSON_RPC_CONTEXT_TYPE } from '../json-rpc.constants.js';
+import { JSON_RPC_CONTEXT_TYPE, RPC_ARGS_METADATA } from '../json-rpc.constants.js';
 import type { Handler } from './handler-stand-ins.js';
 import { interceptorChain } from './lean-interceptors.consumer.js';
 import { isThenable } from '../utils/is-thenable.js';
@@ -19,39 +23,86 @@ import { lastValue, settle } from './settle.js';
 export type DirectInvoker = (params: unknown, ctx: unknown) => unknown;
 
 /**
- * The pipeline of a handler on a static (singleton) host whose arguments are
- * the positional params, i.e. with no param decorators, so no pipe applies:
- * guards, then interceptors around the handler, exception filters around all,
- * taken from Nest's own context creators (global, class and method level, the
- * same lists ExternalContextCreator would build) and run in Nest's order with
- * Nest's rules. What it adds is a synchronous path: boolean guards, a plain
- * handler result and an interceptor chain that completes during subscribe
- * finish in the same turn, allocating no Promise, which is what keeps a batch
- * of ten such calls cheap. Anything async (a guard's Promise or Observable, an
- * async handler) continues as Nest would, awaited.
+ * The pipeline of a handler on a static (singleton) host: guards, then
+ * interceptors around param pipes and the handler, exception filters around
+ * all, taken from Nest's own context creators (global, class and method level,
+ * the same lists, param metadata and custom param decorators that
+ * ExternalContextCreator would build) and run in Nest's order with Nest's
+ * rules. What it adds is a synchronous path: boolean guards, arguments no pipe
+ * touches, a plain handler result and an interceptor chain that completes
+ * during subscribe finish in the same turn, allocating no Promise, which is
+ * what keeps a batch of ten calls cheap. Anything async (a guard's Promise or
+ * Observable, a pipe, an async handler) continues as Nest would, awaited.
  */
 export class DirectPipelineFactory {
   private readonly guards: GuardsContextCreator;
   private readonly interceptors: InterceptorsContextCreator;
+  private readonly pipes: PipesContextCreator;
   private readonly filters: ExternalExceptionFilterContext;
+  private readonly pipesConsumer = new PipesConsumer();
+  private readonly contextUtils = new ContextUtils();
 
-  constructor(container: NestContainer) {
+  constructor(
+    container: NestContainer,
+    /** For the param metadata, read and cached the way Nest reads it. */
+    private readonly external: ExternalContextCreator,
+  ) {
     this.guards = new GuardsContextCreator(container, container.applicationConfig);
     this.interceptors = new InterceptorsContextCreator(container, container.applicationConfig);
+    this.pipes = new PipesContextCreator(container, container.applicationConfig);
     this.filters = new ExternalExceptionFilterContext(container, container.applicationConfig);
   }
 
-  /** `handler` is what runs (a stand-in of the method, carrying its metadata); `wrapper` the host's provider. */
-  create(instance: object, handler: Handler, wrapper: InstanceWrapper): DirectInvoker {
+  /** `handler` is what runs (the method or a stand-in carrying its metadata); `wrapper` the host's provider. */
+  create(wrapper: InstanceWrapper, methodKey: string, handler: Handler, paramsFactory: ParamsFactory): DirectInvoker {
+    const instance = wrapper.instance as object;
+    const host = instance as never;
     // As ExternalContextCreator finds them: the host's module, and the host as
     // the inquirer of transient enhancers when it is one of the module's entry providers.
     const module = wrapper.host;
     const moduleKey = module?.token ?? '';
     const inquirerId = module?.entryProviders.find((entry) => entry.token === instance.constructor || entry.instance === instance)?.id;
-    const guards = this.guards.create(instance as never, handler, moduleKey, STATIC_CONTEXT, inquirerId);
-    const interceptors = this.interceptors.create(instance as never, handler, moduleKey, STATIC_CONTEXT, inquirerId);
-    const filters = this.filters.create(instance as never, handler as never, moduleKey, STATIC_CONTEXT, inquirerId);
-    return new DirectPipeline(instance, handler, guards, interceptors, filters).invoke;
+    const guards = this.guards.create(host, handler, moduleKey, STATIC_CONTEXT, inquirerId);
+    const interceptors = this.interceptors.create(host, handler, moduleKey, STATIC_CONTEXT, inquirerId);
+    const filters = this.filters.create(host, handler as never, moduleKey, STATIC_CONTEXT, inquirerId);
+    const pipes = this.pipes.create(host, handler, moduleKey, STATIC_CONTEXT, inquirerId);
+    const { argsLength, paramtypes, getParamsMetadata } = this.external.getMetadata(host, methodKey, RPC_ARGS_METADATA, paramsFactory, JSON_RPC_CONTEXT_TYPE);
+    const params = this.contextUtils.mergeParamsMetatypes(getParamsMetadata(moduleKey, STATIC_CONTEXT, inquirerId) ?? [], paramtypes);
+    this.contextUtils.warnOnMissingParamtypes(host, methodKey, paramtypes, pipes, params);
+    const args = params.length ? new ArgumentsResolver(argsLength, params, pipes, this.pipesConsumer) : undefined;
+    return new DirectPipeline(instance, handler, guards, interceptors, filters, args).invoke;
+  }
+}
+
+type Param = ParamProperties & { metatype?: unknown };
+
+/** A handler's arguments from its param decorators, through the pipes: synchronous when no pipe applies. */
+class ArgumentsResolver {
+  private readonly params: Array<Param & { allPipes: PipeTransform[] }>;
+
+  constructor(
+    private readonly length: number,
+    params: Param[],
+    pipes: PipeTransform[],
+    private readonly consumer: PipesConsumer,
+  ) {
+    this.params = params.map((param) => ({ ...param, allPipes: pipes.concat(param.pipes) }));
+  }
+
+  resolve(args: unknown[]): unknown[] | Promise<unknown[]> {
+    const values = new Array<unknown>(this.length).fill(undefined);
+    let pending: Array<Promise<unknown>> | undefined;
+    for (const param of this.params) {
+      const value: unknown = (param.extractValue as (...args: unknown[]) => unknown)(...args);
+      if (param.allPipes.length === 0 && !isThenable(value)) {
+        values[param.index] = value;
+        continue;
+      }
+      const { metatype, type, data, schema } = param;
+      const piped = param.allPipes.length === 0 ? Promise.resolve(value) : this.consumer.apply(value, { metatype, type, data, schema } as never, param.allPipes);
+      (pending ??= []).push(piped.then((result: unknown) => (values[param.index] = result)));
+    }
+    return pending ? Promise.all(pending).then(() => values) : values;
   }
 }
 
@@ -62,6 +113,7 @@ class DirectPipeline {
     private readonly guards: CanActivate[],
     private readonly interceptors: NestInterceptor[],
     private readonly filters: ExternalExceptionsHandler,
+    private readonly args: ArgumentsResolver | undefined,
   ) {}
 
   readonly invoke: DirectInvoker = (params, ctx) => {
@@ -99,9 +151,16 @@ class DirectPipeline {
   }
 
   private intercepted(args: unknown[]): unknown {
-    const run = () => this.handler.apply(this.instance, args);
+    const run = () => this.call(args);
     if (this.interceptors.length === 0) return settle(run());
     return lastValue(interceptorChain(this.interceptors, this.context(args), run));
+  }
+
+  /** Pipes, then the handler: with the call's arguments as they are when it has no param decorators. */
+  private call(args: unknown[]): unknown {
+    if (!this.args) return this.handler.apply(this.instance, args);
+    const resolved = this.args.resolve(args);
+    return isThenable(resolved) ? Promise.resolve(resolved).then((values) => this.handler.apply(this.instance, values)) : this.handler.apply(this.instance, resolved);
   }
 
   private context(args: unknown[]): ExecutionContextHost {

@@ -6,9 +6,9 @@ import { LeanInterceptorsConsumer } from './lean-interceptors.consumer.js';
 
 /** How handlers get their Nest pipeline. */
 export interface JsonRpcPipelines {
-  /** Every handler it can take: param decorators, request scope, subscriptions. */
+  /** Request-scoped (and durable) hosts: a pipeline per call, in that call's DI sub-tree. */
   readonly external: ExternalContextCreator;
-  /** Static hosts whose arguments are the positional params; absent when Nest's container cannot be reached. */
+  /** Static hosts: one pipeline, built at bootstrap. Absent when Nest's container cannot be reached (`external` serves all). */
   readonly direct: DirectPipelineFactory | undefined;
 }
 
@@ -25,5 +25,6 @@ export function createPipelines(injected: ExternalContextCreator): JsonRpcPipeli
   const own = ExternalContextCreator.fromContainer(container) as unknown as { interceptorsConsumer?: unknown };
   if (!(own.interceptorsConsumer instanceof InterceptorsConsumer)) return { external: injected, direct: undefined };
   own.interceptorsConsumer = new LeanInterceptorsConsumer();
-  return { external: own as unknown as ExternalContextCreator, direct: new DirectPipelineFactory(container) };
+  const external = own as unknown as ExternalContextCreator;
+  return { external, direct: new DirectPipelineFactory(container, external) };
 }
