@@ -17,6 +17,14 @@ export interface TopicMembership {
   leave(connection: RpcConnection, topic: string): Promise<void>;
 }
 
+const NO_TOPICS: ReadonlySet<string> = new Set();
+const ignore = () => undefined;
+
+function uncork(connection: RpcConnection, raw: Socket): void {
+  connection.uncorked();
+  raw.uncork();
+}
+
 /** A server-initiated close that the peer does not complete (it is not reading) ends in terminate() after this. */
 const CLOSE_GRACE_MS = 2000;
 /** setTimeout's ceiling (~24.8 days); a later expiry is re-armed when reached. */
@@ -42,9 +50,10 @@ export interface ConnectionEvents {
  * disconnect leaves nothing behind.
  */
 export class RpcConnection implements JsonRpcConnection {
+  // An idle connection should cost little more than its socket: everything a
+  // connection may never use (bag, topics, subscriptions, calls, requests) is
+  // created on first use.
   readonly id = randomUUID();
-  readonly data: Record<string, unknown> = {};
-  readonly topics = new Set<string>();
   readonly bucket: TokenBucket;
   /** Heartbeat: when the last pong (or any frame) came in. */
   lastSeen = Date.now();
@@ -52,14 +61,19 @@ export class RpcConnection implements JsonRpcConnection {
   private expiryTimer: NodeJS.Timeout | undefined;
   private paused = false;
   /** Frames read while at the in-flight limit (what the socket had buffered when paused). */
-  private readonly waiting: string[] = [];
-  private dispatch: (text: string) => void = () => undefined;
+  private waiting: string[] | undefined;
+  private dispatch: (text: string) => void = ignore;
   /** Since when more than `slowConsumerBytes` have been waiting to be written. */
   private backloggedSince = 0;
 
-  private readonly subscriptions = new Map<string, () => void>();
-  private readonly running = new Set<JsonRpcCallContext>();
-  private readonly clientRequests = new ClientRequests((text) => this.sendText(text));
+  private bag: Record<string, unknown> | undefined;
+  private joined: Set<string> | undefined;
+  private subscriptions: Map<string, () => void> | undefined;
+  private running: Set<JsonRpcCallContext> | undefined;
+  private clientRequests: ClientRequests | undefined;
+  /** Drop-oldest subscriptions waiting for the backlog to clear (run on the next send or sweep). */
+  private heldBack: Set<() => void> | undefined;
+  private flushing = false;
   private nextSubscriptionId = 1;
   private disposed = false;
   /** The code the server closed with, if it did: reported even when the peer never answers the close. */
@@ -75,6 +89,23 @@ export class RpcConnection implements JsonRpcConnection {
   ) {
     this.bucket = new TokenBucket(limits.ratePerSecond, limits.rateBurst);
     this.principal = principal;
+  }
+
+  get data(): Record<string, unknown> {
+    return (this.bag ??= {});
+  }
+
+  get topics(): ReadonlySet<string> {
+    return this.joined ?? NO_TOPICS;
+  }
+
+  /** Kept by the topic registry, which owns membership. */
+  addTopic(topic: string): void {
+    (this.joined ??= new Set()).add(topic);
+  }
+
+  removeTopic(topic: string): void {
+    this.joined?.delete(topic);
   }
 
   get principal(): JsonRpcPrincipal | undefined {
@@ -103,7 +134,7 @@ export class RpcConnection implements JsonRpcConnection {
   }
 
   get subscriptionCount(): number {
-    return this.subscriptions.size;
+    return this.subscriptions?.size ?? 0;
   }
 
   /** Sends a frame; false when the socket is no longer open (or was just closed as a slow consumer). */
@@ -119,17 +150,18 @@ export class RpcConnection implements JsonRpcConnection {
    * largest single cost under load. `ws` keeps its TCP socket as `_socket`.
    */
   private corked = false;
-  private readonly uncork = () => {
-    this.corked = false;
-    (this.socket as unknown as { _socket?: Socket })._socket?.uncork();
-  };
 
   private cork(): void {
     const raw = (this.socket as unknown as { _socket?: Socket })._socket;
     if (!raw) return;
     this.corked = true;
     raw.cork();
-    process.nextTick(this.uncork);
+    process.nextTick(uncork, this, raw);
+  }
+
+  /** @internal the end of the tick that corked the socket */
+  uncorked(): void {
+    this.corked = false;
   }
 
   /** Sends an already-encoded UTF-8 text frame (fan-out encodes once for all members). */
@@ -177,12 +209,13 @@ export class RpcConnection implements JsonRpcConnection {
 
   request<T = unknown>(method: string, params?: unknown, options: RpcRequestOptions = {}): Promise<T> {
     if (this.disposed || !this.isOpen) return Promise.reject(new Error('Connection is closed'));
+    this.clientRequests ??= new ClientRequests((text) => this.sendText(text));
     return this.clientRequests.request<T>(method, params, options);
   }
 
   /** A response from the client; unknown ids (late, forged) are ignored. */
   receive(response: ClientResponse): void {
-    this.clientRequests.receive(response);
+    this.clientRequests?.receive(response);
   }
 
   /** More than `slowConsumerBytes` waiting to be written: drop-oldest subscriptions hold back. */
@@ -190,12 +223,17 @@ export class RpcConnection implements JsonRpcConnection {
     return this.socket.bufferedAmount > this.limits.slowConsumerBytes;
   }
 
-  /** Drop-oldest subscriptions waiting for the backlog to clear (run on the next send or sweep). */
-  readonly heldBack = new Set<() => void>();
-  private flushing = false;
+  /** A drop-oldest subscription has values waiting for the backlog to clear. */
+  holdBack(flush: () => void): void {
+    (this.heldBack ??= new Set()).add(flush);
+  }
+
+  release(flush: () => void): void {
+    this.heldBack?.delete(flush);
+  }
 
   private flushHeldBack(): void {
-    if (this.flushing || this.heldBack.size === 0) return;
+    if (this.flushing || !this.heldBack?.size) return;
     this.flushing = true;
     try {
       for (const flush of [...this.heldBack]) flush();
@@ -215,8 +253,8 @@ export class RpcConnection implements JsonRpcConnection {
    * buffered still arrive; they wait here, so the limit is exact.
    */
   receiveFrame(text: string): void {
-    if (this.waiting.length > 0 || this.running.size >= this.limits.maxInFlightPerConnection) {
-      this.waiting.push(text);
+    if (this.waiting?.length || this.inFlight >= this.limits.maxInFlightPerConnection) {
+      (this.waiting ??= []).push(text);
       this.pause();
       return;
     }
@@ -235,19 +273,20 @@ export class RpcConnection implements JsonRpcConnection {
   }
 
   get inFlight(): number {
-    return this.running.size;
+    return this.running?.size ?? 0;
   }
 
   /** Backpressure: at `maxInFlightPerConnection` running calls, stop reading the socket. */
   trackCall(ctx: JsonRpcCallContext): void {
-    this.running.add(ctx);
+    (this.running ??= new Set()).add(ctx);
     if (this.running.size >= this.limits.maxInFlightPerConnection) this.pause();
   }
 
   untrackCall(ctx: JsonRpcCallContext): void {
-    this.running.delete(ctx);
-    while (this.waiting.length > 0 && this.running.size < this.limits.maxInFlightPerConnection) this.dispatch(this.waiting.shift()!);
-    if (this.paused && this.waiting.length === 0 && this.running.size < this.limits.maxInFlightPerConnection) {
+    this.running?.delete(ctx);
+    const waiting = this.waiting;
+    while (waiting?.length && this.inFlight < this.limits.maxInFlightPerConnection) this.dispatch(waiting.shift()!);
+    if (this.paused && !waiting?.length && this.inFlight < this.limits.maxInFlightPerConnection) {
       this.paused = false;
       if (this.isOpen) this.socket.resume();
     }
@@ -258,7 +297,8 @@ export class RpcConnection implements JsonRpcConnection {
     const id = String(this.nextSubscriptionId++);
     let teardown: (() => void) | undefined;
     let stopped = false;
-    this.subscriptions.set(id, () => {
+    const subscriptions = (this.subscriptions ??= new Map());
+    subscriptions.set(id, () => {
       stopped = true;
       teardown?.();
     });
@@ -268,11 +308,11 @@ export class RpcConnection implements JsonRpcConnection {
       teardown = consume(source, {
         next: (value) => inner.next(value),
         error: (error) => {
-          this.subscriptions.delete(id);
+          subscriptions.delete(id);
           inner.error(error);
         },
         complete: () => {
-          this.subscriptions.delete(id);
+          subscriptions.delete(id);
           inner.complete();
         },
       });
@@ -282,9 +322,9 @@ export class RpcConnection implements JsonRpcConnection {
   }
 
   unsubscribe(id: string): boolean {
-    const stop = this.subscriptions.get(id);
+    const stop = this.subscriptions?.get(id);
     if (!stop) return false;
-    this.subscriptions.delete(id);
+    this.subscriptions!.delete(id);
     stop();
     return true;
   }
@@ -294,13 +334,13 @@ export class RpcConnection implements JsonRpcConnection {
     if (this.disposed) return;
     this.disposed = true;
     clearTimeout(this.expiryTimer);
-    for (const stop of this.subscriptions.values()) stop();
-    this.subscriptions.clear();
-    this.waiting.length = 0;
-    this.heldBack.clear();
-    for (const ctx of this.running) ctx.abort(new Error('Connection closed'));
-    this.running.clear();
-    this.clientRequests.rejectAll();
+    for (const stop of this.subscriptions?.values() ?? []) stop();
+    this.subscriptions?.clear();
+    this.waiting = undefined;
+    this.heldBack?.clear();
+    for (const ctx of this.running ?? []) ctx.abort(new Error('Connection closed'));
+    this.running?.clear();
+    this.clientRequests?.rejectAll();
     await Promise.all([...this.topics].map((topic) => this.leave(topic)));
   }
 }

@@ -36,9 +36,9 @@ export function subscriptionNotifier(
   const flush = () => {
     if (dropped > 0) send({ subscription, gap: dropped });
     dropped = 0;
-    connection.heldBack.delete(flush);
+    connection.release(flush);
     while (held.length > 0) {
-      if (connection.backlogged) return void connection.heldBack.add(flush);
+      if (connection.backlogged) return void connection.holdBack(flush);
       send(held.shift()!);
     }
   };
@@ -49,7 +49,7 @@ export function subscriptionNotifier(
       held.shift();
       dropped++;
     }
-    connection.heldBack.add(flush);
+    connection.holdBack(flush);
   };
   return {
     next: (value) =>

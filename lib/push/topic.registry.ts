@@ -27,12 +27,12 @@ export class TopicRegistry implements TopicMembership, OnApplicationShutdown {
       subscribing.finally(() => this.subscribing.delete(topic)).catch(() => undefined);
     }
     members.add(connection);
-    connection.topics.add(topic);
+    connection.addTopic(topic);
     await this.subscribing.get(topic);
   }
 
   async leave(connection: RpcConnection, topic: string): Promise<void> {
-    connection.topics.delete(topic);
+    connection.removeTopic(topic);
     const members = this.members.get(topic);
     if (!members?.delete(connection) || members.size > 0) return;
     this.members.delete(topic);

@@ -134,7 +134,7 @@ export class JsonRpcWsTransport implements OnApplicationBootstrap, BeforeApplica
   }
 
   private onConnection(socket: WebSocket, request: IncomingMessage, principal: JsonRpcPrincipal | undefined): void {
-    const connection = new RpcConnection(socket, request, this.topics, this.options.limits, { slowConsumer: (c) => this.slowConsumer(c) }, principal);
+    const connection = new RpcConnection(socket, request, this.topics, this.options.limits, this.connectionEvents, principal);
     const origin = { transport: 'ws', request, principal: undefined, connection, bucket: connection.bucket } as const;
     connection.onFrame((text) => this.dispatcher.handleFrame(text, origin).catch((error: unknown) => this.logger.error(error)));
     socket.on('message', (data) => {
@@ -164,6 +164,8 @@ export class JsonRpcWsTransport implements OnApplicationBootstrap, BeforeApplica
     this.logger.log(`disconnect ${connection.id} (code ${code}${id !== undefined ? `, principal ${id}` : ''})`);
     await this.connections.remove(connection, code).catch((error: unknown) => this.logger.error(error));
   }
+
+  private readonly connectionEvents = { slowConsumer: (connection: RpcConnection) => this.slowConsumer(connection) };
 
   private slowConsumer(connection: RpcConnection): void {
     this.limitLogger.warn('slowConsumer', `closing slow consumer ${connection.id} (1008)`);
