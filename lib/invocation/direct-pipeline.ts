@@ -10,7 +10,7 @@ import type { NestContainer } from '@nestjs/core/injector/container.js';
 import { STATIC_CONTEXT } from '@nestjs/core/injector/constants.js';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
 import { InterceptorsContextCreator } from '@nestjs/core/interceptors/interceptors-context-creator.js';
-import { PipesConsumer } from '@nestjs/core/pipes/pipes-consumer.js';
+import { ParamsTokenFactory } from '@nestjs/core/pipes/params-token-factory.js';
 import { PipesContextCreator } from '@nestjs/core/pipes/pipes-context-creator.js';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { JSON_RPC_CONTEXT_TYPE, RPC_ARGS_METADATA } from '../json-rpc.constants.js';
@@ -28,10 +28,10 @@ export type DirectInvoker = (params: unknown, ctx: unknown) => unknown;
  * all, taken from Nest's own context creators (global, class and method level,
  * the same lists, param metadata and custom param decorators that
  * ExternalContextCreator would build) and run in Nest's order with Nest's
- * rules. What it adds is a synchronous path: boolean guards, arguments no pipe
- * touches, a plain handler result and an interceptor chain that completes
- * during subscribe finish in the same turn, allocating no Promise, which is
- * what keeps a batch of ten calls cheap. Anything async (a guard's Promise or
+ * rules. What it adds is a synchronous path: boolean guards, synchronous
+ * pipes, a plain handler result and an interceptor chain that completes during
+ * subscribe finish in the same turn, allocating no Promise, which is what
+ * keeps a batch of ten calls cheap. Anything async (a guard's Promise or
  * Observable, a pipe, an async handler) continues as Nest would, awaited.
  */
 export class DirectPipelineFactory {
@@ -39,7 +39,6 @@ export class DirectPipelineFactory {
   private readonly interceptors: InterceptorsContextCreator;
   private readonly pipes: PipesContextCreator;
   private readonly filters: ExternalExceptionFilterContext;
-  private readonly pipesConsumer = new PipesConsumer();
   private readonly contextUtils = new ContextUtils();
 
   constructor(
@@ -69,41 +68,70 @@ export class DirectPipelineFactory {
     const { argsLength, paramtypes, getParamsMetadata } = this.external.getMetadata(host, methodKey, RPC_ARGS_METADATA, paramsFactory, JSON_RPC_CONTEXT_TYPE);
     const params = this.contextUtils.mergeParamsMetatypes(getParamsMetadata(moduleKey, STATIC_CONTEXT, inquirerId) ?? [], paramtypes);
     this.contextUtils.warnOnMissingParamtypes(host, methodKey, paramtypes, pipes, params);
-    const args = params.length ? new ArgumentsResolver(argsLength, params, pipes, this.pipesConsumer) : undefined;
+    const args = params.length ? new ArgumentsResolver(argsLength, params, pipes) : undefined;
     return new DirectPipeline(instance, handler, guards, interceptors, filters, args).invoke;
   }
 }
 
 type Param = ParamProperties & { metatype?: unknown };
 
-/** A handler's arguments from its param decorators, through the pipes: synchronous when no pipe applies. */
+interface ResolvedParam {
+  readonly index: number;
+  readonly extract: (...args: unknown[]) => unknown;
+  /** Global, class and method pipes, then the param's own. */
+  readonly pipes: PipeTransform[];
+  readonly metatype: unknown;
+  /** As pipes see it: 'body' for `@RpcParams()`, 'custom' for the others (PipesConsumer's mapping). */
+  readonly type: string;
+  readonly data: unknown;
+  readonly schema: unknown;
+}
+
+/**
+ * A handler's arguments from its param decorators, through the pipes, as
+ * PipesConsumer applies them (an awaitable value is awaited first, then each
+ * pipe in order, each result awaited), but synchronous while nothing is async.
+ */
 class ArgumentsResolver {
-  private readonly params: Array<Param & { allPipes: PipeTransform[] }>;
+  private readonly params: ResolvedParam[];
 
   constructor(
     private readonly length: number,
     params: Param[],
     pipes: PipeTransform[],
-    private readonly consumer: PipesConsumer,
   ) {
-    this.params = params.map((param) => ({ ...param, allPipes: pipes.concat(param.pipes) }));
+    const tokens = new ParamsTokenFactory();
+    this.params = params.map((param) => ({
+      index: param.index,
+      extract: param.extractValue as (...args: unknown[]) => unknown,
+      pipes: pipes.concat(param.pipes),
+      metatype: param.metatype,
+      type: tokens.exchangeEnumForString(param.type as never),
+      data: param.data,
+      schema: param.schema,
+    }));
   }
 
   resolve(args: unknown[]): unknown[] | Promise<unknown[]> {
     const values = new Array<unknown>(this.length).fill(undefined);
-    let pending: Array<Promise<unknown>> | undefined;
+    let pending: Array<PromiseLike<unknown>> | undefined;
     for (const param of this.params) {
-      const value: unknown = (param.extractValue as (...args: unknown[]) => unknown)(...args);
-      if (param.allPipes.length === 0 && !isThenable(value)) {
-        values[param.index] = value;
-        continue;
-      }
-      const { metatype, type, data, schema } = param;
-      const piped = param.allPipes.length === 0 ? Promise.resolve(value) : this.consumer.apply(value, { metatype, type, data, schema } as never, param.allPipes);
-      (pending ??= []).push(piped.then((result: unknown) => (values[param.index] = result)));
+      const value = param.pipes.length === 0 ? param.extract(...args) : piped(param.extract(...args), param, 0);
+      if (!isThenable(value)) values[param.index] = value;
+      else (pending ??= []).push(value.then((result) => (values[param.index] = result)));
     }
-    return pending ? Promise.all(pending).then(() => values) : values;
+    if (!pending) return values;
+    return pending.length === 1 ? Promise.resolve(pending[0]).then(() => values) : Promise.all(pending).then(() => values);
   }
+}
+
+function piped(value: unknown, param: ResolvedParam, from: number): unknown {
+  for (let index = from; index < param.pipes.length; index++) {
+    if (isThenable(value)) return Promise.resolve(value).then((settled) => piped(settled, param, index));
+    const { metatype, type, data, schema } = param;
+    value = param.pipes[index]!.transform(value, { metatype, type, data, schema } as never);
+  }
+  return value;
 }
 
 class DirectPipeline {

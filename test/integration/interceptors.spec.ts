@@ -65,6 +65,16 @@ describe.each(['http', 'ws'] as const)('interceptors over %s', (transport) => {
     expect(trail).toEqual([]);
   });
 
+  it('pipes run method-level first, then the param\'s own, in order, sync and async alike', async () => {
+    expect(await rpc().call('icp.piped', ['a', 'b'])).toMatchObject({
+      result: { outer: ['a>method(body)>param(body)', 'b>method(body)>async>after(body)'] },
+    });
+  });
+
+  it('a custom param decorator that returns a Promise is awaited before its pipes', async () => {
+    expect(await rpc().call('icp.deferred')).toMatchObject({ result: { outer: 'later>param(custom)' } });
+  });
+
   it('a batch runs the chain for every item', async () => {
     const batch = [1, 2, 3].map((n) => ({ jsonrpc: '2.0', method: 'icp.plain', params: [n], id: n }));
     expect(await rpc().send(JSON.stringify(batch))).toEqual([1, 2, 3].map((n) => ({ jsonrpc: '2.0', result: { outer: n }, id: n })));
