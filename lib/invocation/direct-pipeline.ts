@@ -164,7 +164,7 @@ class DirectPipeline {
       if (verdict === false) throw new ForbiddenException(FORBIDDEN_MESSAGE);
       return this.guardedAsync(verdict, index, context, args);
     }
-    return this.intercepted(args);
+    return this.intercepted(args, context);
   }
 
   /** From the first guard that answered with a Promise or an Observable on, as GuardsConsumer does. */
@@ -175,13 +175,14 @@ class DirectPipeline {
       if (++next >= this.guards.length) break;
       verdict = this.guards[next]!.canActivate(context);
     }
-    return this.intercepted(args);
+    return this.intercepted(args, context);
   }
 
-  private intercepted(args: unknown[]): unknown {
+  /** Guards and interceptors see equal contexts (same args, class, handler, type): one serves both. */
+  private intercepted(args: unknown[], context?: ExecutionContextHost): unknown {
     const run = () => this.call(args);
     if (this.interceptors.length === 0) return settle(run());
-    return lastValue(interceptorChain(this.interceptors, this.context(args), run));
+    return lastValue(interceptorChain(this.interceptors, context ?? this.context(args), run));
   }
 
   /** Pipes, then the handler: with the call's arguments as they are when it has no param decorators. */

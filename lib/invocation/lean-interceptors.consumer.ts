@@ -32,27 +32,33 @@ export class LeanInterceptorsConsumer extends InterceptorsConsumer {
   }
 }
 
-/** `interceptors[0]` around `interceptors[1]` ... around `next` (the handler), as one Observable. */
+/**
+ * `interceptors[0]` around `interceptors[1]` ... around `next` (the handler),
+ * as one Observable. Its caller subscribes to it in the context it was made in,
+ * so only the inner levels, subscribed by interceptors, carry a scope.
+ */
 export function interceptorChain(interceptors: readonly NestInterceptor[], context: ExecutionContext, next: () => unknown): Observable<unknown> {
-  const level = (index: number): Observable<unknown> =>
-    index >= interceptors.length
-      ? lazily(next)
-      : lazily(() => interceptors[index]!.intercept(context, { handle: () => level(index + 1) } satisfies CallHandler));
+  const level = (index: number, scope?: AsyncResource): Observable<unknown> =>
+    lazily(
+      index >= interceptors.length
+        ? next
+        : () => interceptors[index]!.intercept(context, { handle: () => level(index + 1, new AsyncResource('json-rpc-interceptor')) } satisfies CallHandler),
+      scope,
+    );
   return level(0);
 }
 
 /**
- * An Observable that calls `produce` when subscribed (in the async context of
- * this call) and mirrors what it returns: an Observable, a Promise of a value or
- * of an Observable, or a plain value.
+ * An Observable that calls `produce` when subscribed (in `scope`, the async
+ * context `handle()` was called in) and mirrors what it returns: an
+ * Observable, a Promise of a value or of an Observable, or a plain value.
  */
-function lazily(produce: () => unknown): Observable<unknown> {
-  const scope = new AsyncResource('json-rpc-interceptor');
+function lazily(produce: () => unknown, scope: AsyncResource | undefined): Observable<unknown> {
   return new Observable((subscriber) => {
     let inner: Unsubscribable | undefined;
     let produced: unknown;
     try {
-      produced = scope.runInAsyncScope(produce);
+      produced = scope ? scope.runInAsyncScope(produce) : produce();
     } catch (error) {
       subscriber.error(error);
       return undefined;
