@@ -14,9 +14,9 @@ import { ParamsTokenFactory } from '@nestjs/core/pipes/params-token-factory.js';
 import { PipesContextCreator } from '@nestjs/core/pipes/pipes-context-creator.js';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { JSON_RPC_CONTEXT_TYPE, RPC_ARGS_METADATA } from '../json-rpc.constants.js';
+import { isThenable } from '../utils/is-thenable.js';
 import type { Handler } from './handler-stand-ins.js';
 import { interceptorChain } from './lean-interceptors.consumer.js';
-import { isThenable } from '../utils/is-thenable.js';
 import { lastValue, settle } from './settle.js';
 
 /** Runs one call: its result, or a Promise of it when something on the way is async. */

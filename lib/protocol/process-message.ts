@@ -1,7 +1,7 @@
+import { isThenable } from '../utils/is-thenable.js';
 import { JsonRpcErrorCode } from './error-codes.js';
 import type { JsonRpcId, JsonRpcResponse } from './json-rpc.types.js';
 import type { ParsedMessage } from './parse-message.js';
-import { isThenable } from '../utils/is-thenable.js';
 import { errorResponse, joinBatch, serializeResponse, standardError } from './response.js';
 import type { ClientResponse, MessageItem, RpcCall } from './validate-request.js';
 
