@@ -152,6 +152,14 @@ for (const scenario of SCENARIOS.filter((s) => selected(s.id))) {
       `| ${SERVERS[key]!.name} | ${fmt(r.callsPerSecond, 0)} | ${fmt(r.p50Ms, 2)} | ${fmt(r.p99Ms, 2)} | ${fmt(r.serverCpuUsPerCall)} | ${fmt(r.serverCpuUsPerCall / ceiling.serverCpuUsPerCall, 2)}x | ${peer ? fmt(r.serverCpuUsPerCall / peer.serverCpuUsPerCall, 2) + 'x' : '-'} | ${fmt(r.callsPerSecond / ceiling.callsPerSecond, 2)}x | ${fmt(r.loadCpuPercent, 0)} |`,
     );
   }
+  // Every row of this library against every peer row of the same run (CPU per call; lower is better).
+  const ours = scenario.servers.filter((key) => key.startsWith('lib-'));
+  const peers = scenario.servers.filter((key) => !key.startsWith('lib-'));
+  lines.push('');
+  for (const key of ours) {
+    const cpu = table[key]!.serverCpuUsPerCall;
+    lines.push(`- ${SERVERS[key]!.name}, CPU per call vs ${peers.map((other) => `${SERVERS[other]!.name} ${fmt(cpu / table[other]!.serverCpuUsPerCall, 2)}x`).join(', ')}`);
+  }
 }
 
 const idle: Record<string, Partial<LoadResult>> = {};
