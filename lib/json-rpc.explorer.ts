@@ -67,8 +67,8 @@ export class JsonRpcExplorer implements OnModuleInit {
       const spread = this.settleArgsMetadata(hostClass, methodKey) ? meta.paramNames ?? [] : undefined;
       const factory = new JsonRpcParamsFactory(meta.paramNames);
       const pipeline = isStatic
-        ? this.staticInvoker(wrapper, methodKey, factory, spread)
-        : this.scopedInvoker(wrapper, hostClass, methodKey, factory, spread);
+        ? this.staticInvoker(wrapper, methodKey, meta.kind, factory, spread)
+        : this.scopedInvoker(wrapper, hostClass, methodKey, meta.kind, factory, spread);
       const invoke = meta.kind === 'subscription' ? this.subscriptionInvoker(pipeline, name) : pipeline;
       const method: RegisteredMethod = {
         name,
@@ -148,34 +148,50 @@ export class JsonRpcExplorer implements OnModuleInit {
   }
 
   /** What the pipeline calls: the method, or a stand-in that spreads positional params and/or catches a subscription's stream. */
-  private callback(host: object, methodKey: string, spread: readonly string[] | undefined): Handler {
+  private callback(host: object, methodKey: string, kind: RpcMethodMetadata['kind'], spread: readonly string[] | undefined): Handler {
     const original = (host as Record<string, Handler>)[methodKey]!;
-    const isSubscription = (Reflect.getMetadata(RPC_METHOD_METADATA, original) as RpcMethodMetadata).kind === 'subscription';
     const handler = spread ? spreadParams(original, spread) : original;
-    return isSubscription ? captureSource(handler) : handler;
+    return kind === 'subscription' ? captureSource(handler) : handler;
   }
 
-  private staticInvoker(wrapper: InstanceWrapper, methodKey: string, factory: JsonRpcParamsFactory, spread: readonly string[] | undefined): ProxyFn {
+  private staticInvoker(wrapper: InstanceWrapper, methodKey: string, kind: RpcMethodMetadata['kind'], factory: JsonRpcParamsFactory, spread: readonly string[] | undefined): ProxyFn {
     const instance = wrapper.instance as object;
-    const callback = this.callback(instance, methodKey, spread);
+    const callback = this.callback(instance, methodKey, kind, spread);
     if (this.pipelines.direct) return this.pipelines.direct.create(wrapper, methodKey, callback, factory);
-    return this.pipelines.external.create(instance, callback, methodKey, RPC_ARGS_METADATA, factory, undefined, undefined, PIPELINE, JSON_RPC_CONTEXT_TYPE);
+    return this.external(instance, callback, methodKey, factory);
+  }
+
+  /** Nest's ExternalContextCreator pipeline (with our interceptor chain), for `contextId`'s DI sub-tree. */
+  private external(
+    host: object,
+    callback: Handler,
+    methodKey: string,
+    factory: JsonRpcParamsFactory,
+    contextId?: ReturnType<typeof ContextIdFactory.create>,
+    inquirerId?: string,
+  ): ProxyFn {
+    return this.pipelines.external.create(host, callback, methodKey, RPC_ARGS_METADATA, factory, contextId, inquirerId, PIPELINE, JSON_RPC_CONTEXT_TYPE);
   }
 
   /**
    * Request-scoped (or durable) hosts: one DI sub-tree per call, the call's
    * context being the REQUEST object, as graphql does per resolver call.
    */
-  private scopedInvoker(wrapper: InstanceWrapper, hostClass: Type, methodKey: string, factory: JsonRpcParamsFactory, spread: readonly string[] | undefined): ProxyFn {
+  private scopedInvoker(
+    wrapper: InstanceWrapper,
+    hostClass: Type,
+    methodKey: string,
+    kind: RpcMethodMetadata['kind'],
+    factory: JsonRpcParamsFactory,
+    spread: readonly string[] | undefined,
+  ): ProxyFn {
     const durable = wrapper.isDependencyTreeDurable();
     return async (params: unknown, ctx: unknown) => {
       const contextId = ContextIdFactory.getByRequest(ctx as object);
       const request = durable && contextId.payload !== undefined ? contextId.payload : ctx;
       this.moduleRef.registerRequestByContextId(request, contextId);
       const host = (await this.moduleRef.resolve(hostClass, contextId, { strict: false })) as object;
-      const callback = this.callback(host, methodKey, spread);
-      const pipeline = this.pipelines.external.create(host, callback, methodKey, RPC_ARGS_METADATA, factory, contextId, wrapper.id, PIPELINE, JSON_RPC_CONTEXT_TYPE);
-      return pipeline(params, ctx);
+      return this.external(host, this.callback(host, methodKey, kind, spread), methodKey, factory, contextId, wrapper.id)(params, ctx);
     };
   }
 }

@@ -15,12 +15,9 @@ import { PipesContextCreator } from '@nestjs/core/pipes/pipes-context-creator.js
 import { isObservable, lastValueFrom } from 'rxjs';
 import { JSON_RPC_CONTEXT_TYPE, RPC_ARGS_METADATA } from '../json-rpc.constants.js';
 import { isThenable } from '../utils/is-thenable.js';
-import type { Handler } from './handler-stand-ins.js';
+import type { Handler, ProxyFn } from './handler-stand-ins.js';
 import { interceptorChain } from './lean-interceptors.consumer.js';
 import { lastValue, settle } from './settle.js';
-
-/** Runs one call: its result, or a Promise of it when something on the way is async. */
-export type DirectInvoker = (params: unknown, ctx: unknown) => unknown;
 
 /**
  * The pipeline of a handler on a static (singleton) host: guards, then
@@ -53,7 +50,7 @@ export class DirectPipelineFactory {
   }
 
   /** `handler` is what runs (the method or a stand-in carrying its metadata); `wrapper` the host's provider. */
-  create(wrapper: InstanceWrapper, methodKey: string, handler: Handler, paramsFactory: ParamsFactory): DirectInvoker {
+  create(wrapper: InstanceWrapper, methodKey: string, handler: Handler, paramsFactory: ParamsFactory): ProxyFn {
     const instance = wrapper.instance as object;
     const host = instance as never;
     // As ExternalContextCreator finds them: the host's module, and the host as
@@ -144,7 +141,8 @@ class DirectPipeline {
     private readonly args: ArgumentsResolver | undefined,
   ) {}
 
-  readonly invoke: DirectInvoker = (params, ctx) => {
+  /** One call: its result, or a Promise of it when something on the way is async. */
+  readonly invoke: ProxyFn = (params, ctx) => {
     const args = [params, ctx];
     let outcome: unknown;
     try {

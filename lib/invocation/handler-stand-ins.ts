@@ -1,20 +1,19 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { positionalArgs } from '../context/json-rpc-params.factory.js';
 import type { JsonRpcParams } from '../protocol/json-rpc.types.js';
+import { isThenable } from '../utils/is-thenable.js';
 
-// How a handler is called. ExternalContextCreator reads method decorators from
-// the function it is given, so wrappers "stand in": their prototype is the real
-// method, and reflect-metadata (guards, Reflector) finds every decorator through it.
+// How a handler is called. Nest's context creators read method decorators from
+// the function they are given, so wrappers "stand in": their prototype is the
+// real method, and reflect-metadata (guards, Reflector) finds every decorator through it.
 
 export type Handler = (...args: unknown[]) => unknown;
 /** A handler with its pipeline: the result, or a Promise of it. */
 export type ProxyFn = (...args: unknown[]) => unknown;
 
 /**
- * Stands in for a handler without param decorators: ExternalContextCreator
- * calls it with `[params, ctx]` and it calls the handler with the positional
- * params. Its prototype is the real method, so reflect-metadata (guards,
- * Reflector) still finds every method-level decorator through it.
+ * Stands in for a handler without param decorators: the pipeline calls it with
+ * `[params, ctx]` and it calls the handler with the positional params.
  */
 export function spreadParams(original: Handler, paramNames: readonly string[]): Handler {
   const arity = original.length;
@@ -34,18 +33,16 @@ function standIn(original: Handler, fn: Handler): Handler {
 export const captured = new AsyncLocalStorage<{ source?: unknown }>();
 
 /**
- * ExternalContextCreator ends every pipeline with `lastValueFrom()`, which would
+ * A pipeline answers with the last value of an Observable result, which would
  * wait for a subscription's stream to complete. So the handler runs behind this
- * stand-in: it hands the stream out of band and lets the pipeline finish at
- * once. Its prototype is the real method, so reflect-metadata (guards, Reflector)
- * still finds every method-level decorator through it.
+ * stand-in: it hands the stream out of band and lets the pipeline finish at once.
  */
 export function captureSource(original: Handler): Handler {
   return standIn(original, function (this: unknown, ...args: unknown[]): unknown {
     const slot = captured.getStore();
     const result = original.apply(this, args);
-    if (result instanceof Promise) {
-      return result.then((source: unknown) => {
+    if (isThenable(result)) {
+      return Promise.resolve(result).then((source: unknown) => {
         if (slot) slot.source = source;
         return undefined;
       });

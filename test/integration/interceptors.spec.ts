@@ -2,9 +2,9 @@ import { InterceptedRpc, InterceptorsModule, trail } from '../fixtures/intercept
 import { startApp, type TestServer } from '../support/start-app.js';
 import { httpDriver, wsDriver, type RpcDriver } from '../support/transports.js';
 
-// The interceptor chain is our own (LeanInterceptorsConsumer) and handlers
-// without enhancers-sensitive params take a synchronous fast path: these pin
-// the Nest semantics both must keep.
+// The interceptor chain and the pipeline of static handlers are our own
+// (synchronous while every step is): these pin the Nest semantics they must keep.
+// pipeline-reference.spec.ts compares them with Nest's own, handler by handler.
 let server: TestServer;
 const drivers: Partial<Record<'http' | 'ws', RpcDriver>> = {};
 
