@@ -11,6 +11,7 @@ export { MemoryPubSub } from './push/pubsub/memory-pubsub.js';
 export { RedisPubSub, type RedisClientLike, type RedisPubSubOptions } from './push/pubsub/redis-pubsub.js';
 export { JsonRpcExecutionContext, type JsonRpcContextType } from './context/json-rpc-execution-context.js';
 export { JsonRpcErrorCode, httpStatusToErrorCode } from './protocol/error-codes.js';
+export { JsonRpcCloseCode, closeAction, type CloseAction } from './protocol/close-codes.js';
 export type {
   JsonRpcErrorObject,
   JsonRpcId,
