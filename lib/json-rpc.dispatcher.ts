@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { RpcBuiltins } from './builtins/rpc-builtins.js';
 import { JsonRpcCallContext, type CallOrigin } from './context/json-rpc-call-context.js';
 import { CallErrors } from './exceptions/call-errors.js';
+import { isFailure } from './exceptions/is-failure.js';
 import type { ResolvedJsonRpcOptions } from './interfaces/json-rpc-module-options.interface.js';
 import { JsonRpcMethodRegistry, type RegisteredMethod } from './json-rpc-method.registry.js';
 import { JSON_RPC_RESOLVED_OPTIONS } from './json-rpc.constants.js';
@@ -117,9 +118,9 @@ export class JsonRpcDispatcher {
       });
   }
 
-  /** An exception filter that returns an error (rather than throwing it) still means failure. */
+  /** An exception filter that returns a JsonRpcException (rather than throwing it) still means failure. */
   private answer(call: RpcCall, result: unknown): JsonRpcResponse {
-    return result instanceof Error ? this.errors.response(call, result) : successResponse(call.id, result);
+    return isFailure(result) ? this.errors.response(call, result) : successResponse(call.id, result);
   }
 
   private finished(call: RpcCall, origin: CallOrigin, response: JsonRpcResponse, started: number): JsonRpcResponse {

@@ -1,85 +1,123 @@
 import { Injectable, Logger, type OnModuleInit, type Type } from '@nestjs/common';
-import { ContextIdFactory, DiscoveryService, ExternalContextCreator, MetadataScanner, ModuleRef } from '@nestjs/core';
-import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
+import { ApplicationConfig, BaseExceptionFilter, DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { JsonRpcParamsFactory } from './context/json-rpc-params.factory.js';
-import { createPipelines, type JsonRpcPipelines } from './invocation/json-rpc-context-creator.js';
-import { captured, captureSource, type Handler, type ProxyFn, spreadParams } from './invocation/handler-stand-ins.js';
 import type { RpcServiceMetadata } from './decorators/rpc-service.decorator.js';
-import { RpcParamtype } from './enums/rpc-paramtype.enum.js';
 import type { RpcMethodMetadata } from './interfaces/rpc-method-options.interface.js';
-import { JsonRpcMethodRegistry, type RegisteredMethod } from './json-rpc-method.registry.js';
+import { JsonRpcMetadataAccessor } from './json-rpc-metadata.accessor.js';
+import { JsonRpcMethodRegistry } from './json-rpc-method.registry.js';
+import { RESERVED_METHOD_PREFIX } from './json-rpc.constants.js';
+import type { Handler } from './pipeline/direct-pipeline.js';
+import { FILTER_CATCH_EXCEPTIONS, type InstanceWrapper, isEntryProvider, RouteParamtypes } from './pipeline/nest-internals.js';
+import { type MethodPlan, PipelineFactory } from './pipeline/pipeline.factory.js';
 import { ConnectionRegistry } from './push/connection.registry.js';
-import { isSubscriptionSource } from './push/subscription-source.js';
-import {
-  JSON_RPC_CONTEXT_TYPE,
-  NEST_CUSTOM_ROUTE_ARGS_MARK,
-  NEST_ROUTE_ARGS_METADATA,
-  RESERVED_METHOD_PREFIX,
-  RPC_ARGS_METADATA,
-  RPC_METHOD_METADATA,
-  RPC_SERVICE_METADATA,
-} from './json-rpc.constants.js';
 
-/** All three on: ExternalContextCreator treats a partial object as "the rest off". */
-const PIPELINE = { guards: true, interceptors: true, filters: true };
+interface Discovered extends MethodPlan {
+  readonly meta: RpcMethodMetadata;
+  /** `ClassName.methodKey`, for messages. */
+  readonly handlerName: string;
+}
 
 /**
- * Finds every `@RpcMethod()` at bootstrap and registers it with its Nest
- * pipeline built once (per call only for request-scoped hosts). Runs in
- * `onModuleInit`, i.e. after the app's `useGlobal*()` calls, which the
- * pipeline snapshots.
+ * Finds every `@RpcMethod()` / `@RpcSubscription()` at bootstrap, checks it,
+ * and registers it with its pipeline (built by PipelineFactory). Runs in
+ * `onModuleInit`, i.e. after the app's `useGlobal*()` calls, which pipelines snapshot.
  */
 @Injectable()
 export class JsonRpcExplorer implements OnModuleInit {
   private readonly logger = new Logger('JsonRpc');
-  private readonly pipelines: JsonRpcPipelines;
 
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
-    contextCreator: ExternalContextCreator,
-    private readonly moduleRef: ModuleRef,
+    private readonly metadata: JsonRpcMetadataAccessor,
+    private readonly pipelines: PipelineFactory,
     private readonly registry: JsonRpcMethodRegistry,
     private readonly connections: ConnectionRegistry,
-  ) {
-    this.pipelines = createPipelines(contextCreator);
-  }
+    private readonly config: ApplicationConfig,
+  ) {}
 
   onModuleInit(): void {
     for (const wrapper of [...this.discovery.getProviders(), ...this.discovery.getControllers()]) {
-      this.explore(wrapper);
+      for (const { meta, handlerName, ...plan } of this.explore(wrapper)) {
+        this.registry.add({
+          name: plan.name,
+          kind: plan.kind,
+          overflow: { policy: meta.overflow ?? 'close', bufferSize: meta.bufferSize ?? 100 },
+          description: meta.description,
+          handlerName,
+          invoke: this.pipelines.create(plan) as never,
+        });
+      }
     }
+    this.warnAboutHttpCatchAllFilters();
     this.logger.log(`${this.registry.list().length} JSON-RPC method(s) registered`);
   }
 
-  private explore(wrapper: InstanceWrapper): void {
-    const isStatic = wrapper.isDependencyTreeStatic();
-    const hostClass = (isStatic ? wrapper.instance?.constructor : wrapper.metatype) as Type | undefined;
-    if (typeof hostClass !== 'function' || !hostClass.prototype) return;
-    const prototype = hostClass.prototype as Record<string, Handler>;
-    const service = Reflect.getMetadata(RPC_SERVICE_METADATA, hostClass) as RpcServiceMetadata | undefined;
-    if (isStatic && wrapper.instance) this.connections.addHooks(wrapper.instance as object);
+  /** The class whose decorators count: the instance's for a static host (it may come from a factory), else the metatype. */
+  private hostClass(wrapper: InstanceWrapper): Type | undefined {
+    const candidate = (wrapper.isDependencyTreeStatic() ? (wrapper.instance as object | undefined)?.constructor : wrapper.metatype) as Type | undefined;
+    return typeof candidate === 'function' && candidate.prototype ? candidate : undefined;
+  }
 
+  private explore(wrapper: InstanceWrapper): Discovered[] {
+    // An alias (`useExisting`) is the same instance under another token: served once, under its own provider.
+    if (wrapper.isAlias) return [];
+    const hostClass = this.hostClass(wrapper);
+    if (!hostClass) return [];
+    const prototype = hostClass.prototype as Record<string, Handler>;
+    const plans: Discovered[] = [];
+    const service = this.metadata.service(hostClass);
     for (const methodKey of this.scanner.getAllMethodNames(prototype)) {
-      const meta = Reflect.getMetadata(RPC_METHOD_METADATA, prototype[methodKey]!) as RpcMethodMetadata | undefined;
+      const meta = this.metadata.method(prototype[methodKey]!);
       if (!meta) continue;
       const name = this.methodName(hostClass, methodKey, service, meta);
-      const spread = this.settleArgsMetadata(hostClass, methodKey) ? meta.paramNames ?? [] : undefined;
-      const factory = new JsonRpcParamsFactory(meta.paramNames);
-      const pipeline = isStatic
-        ? this.staticInvoker(wrapper, methodKey, meta.kind, factory, spread)
-        : this.scopedInvoker(wrapper, hostClass, methodKey, meta.kind, factory, spread);
-      const invoke = meta.kind === 'subscription' ? this.subscriptionInvoker(pipeline, name) : pipeline;
-      const method: RegisteredMethod = {
+      this.checkParams(hostClass, methodKey);
+      plans.push({
         name,
         kind: meta.kind,
-        overflow: { policy: meta.overflow ?? 'close', bufferSize: meta.bufferSize ?? 100 },
-        description: meta.description,
+        wrapper,
+        methodKey,
+        paramsFactory: new JsonRpcParamsFactory(meta.paramNames, this.metadata.positionalCount(hostClass, methodKey), name),
+        meta,
         handlerName: `${hostClass.name}.${methodKey}`,
-        invoke: invoke as RegisteredMethod['invoke'],
-      };
-      this.registry.add(method);
+      });
     }
+    if (wrapper.isDependencyTreeStatic() && wrapper.instance) this.connections.addHooks(wrapper.instance as object);
+    if (plans.length > 0) this.checkHost(wrapper, hostClass);
+    return plans;
+  }
+
+  /**
+   * Nest gives request- and transient-scoped global enhancers only to
+   * controllers and entry providers (the decorators mark RPC hosts as such). A
+   * host Nest did not register as one (a `useFactory` / `useValue` provider)
+   * would skip them: refused when there are any, so a global guard never is.
+   */
+  private checkHost(wrapper: InstanceWrapper, hostClass: Type): void {
+    if (isEntryProvider(wrapper)) return;
+    const scoped = [
+      ...this.config.getGlobalRequestGuards(),
+      ...this.config.getGlobalRequestInterceptors(),
+      ...this.config.getGlobalRequestPipes(),
+      ...this.config.getGlobalRequestFilters(),
+    ];
+    const what = `${hostClass.name} (provided as ${String(wrapper.name ?? wrapper.token)})`;
+    if (scoped.length > 0) {
+      throw new Error(
+        `${what} serves JSON-RPC methods but is not a class provider, so Nest cannot attach the app's request-scoped or transient global enhancers (${scoped.map((item) => String(item.name)).join(', ')}) to it. Provide it as a class (\`providers: [${hostClass.name}]\` or \`useClass\`).`,
+      );
+    }
+    this.logger.warn(`${what} serves JSON-RPC methods but is not a class provider: its class-level transient enhancers cannot be built for it.`);
+  }
+
+  /** HTTP-only param decorators cannot mean anything on a JSON-RPC call: refused at bootstrap rather than fed the params. */
+  private checkParams(hostClass: Type, methodKey: string): void {
+    const http = this.metadata.httpParamTypes(hostClass, methodKey);
+    if (http.length === 0) return;
+    const names = http.map((type) => `@${httpDecoratorName(type)}()`).join(', ');
+    throw new Error(
+      `${hostClass.name}.${methodKey} is a JSON-RPC method but uses ${names}, which only HTTP controllers fill. Take the params with @RpcParams() and the call (transport, request headers, principal) with @RpcCtx().`,
+    );
   }
 
   private methodName(hostClass: Type, methodKey: string, service: RpcServiceMetadata | undefined, meta: RpcMethodMetadata): string {
@@ -98,100 +136,32 @@ export class JsonRpcExplorer implements OnModuleInit {
   }
 
   /**
-   * Settles the handler's argument metadata under our key, once, and says
-   * whether the handler takes plain positional arguments:
-   * - custom param decorators made with `createParamDecorator()` (they write
-   *   Nest's route-args key) are carried over, so `@CurrentUser()` works here too;
-   * - a handler with no param decorators at all gets the positional params as its
-   *   arguments through a stand-in (see `spreadParams`): no param metadata means
-   *   ExternalContextCreator skips its per-argument pipe machinery, as a
-   *   controller does for undecorated parameters;
-   * - beside other decorators (and without `@RpcParams()`), undecorated arguments
-   *   receive the positional params in order (`add(a, b, @RpcCtx() ctx)`).
+   * A global catch-all filter that extends BaseExceptionFilter answers through
+   * the HTTP adapter, which a JSON-RPC call does not have: every error would
+   * become -32603. Said once at bootstrap, with the fix.
    */
-  private settleArgsMetadata(hostClass: Type, methodKey: string): boolean {
-    const own = (Reflect.getMetadata(RPC_ARGS_METADATA, hostClass, methodKey) ?? {}) as Record<string, { index: number }>;
-    const route = (Reflect.getMetadata(NEST_ROUTE_ARGS_METADATA, hostClass, methodKey) ?? {}) as Record<string, { index: number }>;
-    const args: Record<string, { index: number }> = { ...own };
-    for (const [key, value] of Object.entries(route)) {
-      if (key.includes(NEST_CUSTOM_ROUTE_ARGS_MARK)) args[key] = value;
+  private warnAboutHttpCatchAllFilters(): void {
+    for (const filter of this.config.getGlobalFilters()) {
+      if (!(filter instanceof BaseExceptionFilter) || !isCatchAll(filter) || hasJsonRpcBranch(filter)) continue;
+      this.logger.warn(
+        `The global exception filter ${filter.constructor.name} extends BaseExceptionFilter and is also called for JSON-RPC calls, where it cannot reply: in catch(), rethrow when host.getType() !== 'http' (or use @Catch() with specific exceptions).`,
+      );
     }
-    if (Object.keys(args).length === 0) return true;
-    const takesParams = Object.keys(args).some((key) => key.startsWith(`${RpcParamtype.PARAMS}:`));
-    if (!takesParams) {
-      const decorated = new Set(Object.values(args).map((arg) => arg.index));
-      const arity = (hostClass.prototype as Record<string, Handler>)[methodKey]!.length;
-      let position = 0;
-      for (let index = 0; index < arity; index++) {
-        if (decorated.has(index)) continue;
-        args[`${RpcParamtype.POSITIONAL}:${index}`] = { index, data: position++, pipes: [] } as { index: number };
-      }
-    }
-    Reflect.defineMetadata(RPC_ARGS_METADATA, args, hostClass, methodKey);
-    return false;
   }
+}
 
-  /** Runs the pipeline on the subscribe call and resolves with the handler's stream. */
-  private subscriptionInvoker(pipeline: ProxyFn, name: string): ProxyFn {
-    return async (params: unknown, ctx: unknown) => {
-      const slot: { source?: unknown } = {};
-      const result = await captured.run(slot, () => pipeline(params, ctx));
-      if (result instanceof Error) return result; // an exception filter's answer
-      if (isSubscriptionSource(slot.source)) return slot.source;
-      // A server-side bug, not the caller's: logged here (outside Nest's filters), a bare -32603 on the wire.
-      const problem = !('source' in slot)
-        ? `"${name}" was answered without running its handler (an interceptor returned early)`
-        : `"${name}" must return an Observable or an AsyncIterable`;
-      this.logger.error(problem);
-      throw new Error(problem);
-    };
-  }
+function isCatchAll(filter: object): boolean {
+  const caught = Reflect.getMetadata(FILTER_CATCH_EXCEPTIONS, filter.constructor) as unknown[] | undefined;
+  return !caught || caught.length === 0;
+}
 
-  /** What the pipeline calls: the method, or a stand-in that spreads positional params and/or catches a subscription's stream. */
-  private callback(host: object, methodKey: string, kind: RpcMethodMetadata['kind'], spread: readonly string[] | undefined): Handler {
-    const original = (host as Record<string, Handler>)[methodKey]!;
-    const handler = spread ? spreadParams(original, spread) : original;
-    return kind === 'subscription' ? captureSource(handler) : handler;
-  }
+/** A filter whose catch() mentions the 'json-rpc' context type (or getType) is taken to branch on it. */
+function hasJsonRpcBranch(filter: object): boolean {
+  const source = String((filter as { catch?: unknown }).catch);
+  return source.includes('json-rpc') || source.includes('getType') || source.includes('isJsonRpc');
+}
 
-  private staticInvoker(wrapper: InstanceWrapper, methodKey: string, kind: RpcMethodMetadata['kind'], factory: JsonRpcParamsFactory, spread: readonly string[] | undefined): ProxyFn {
-    const instance = wrapper.instance as object;
-    const callback = this.callback(instance, methodKey, kind, spread);
-    if (this.pipelines.direct) return this.pipelines.direct.create(wrapper, methodKey, callback, factory);
-    return this.external(instance, callback, methodKey, factory);
-  }
-
-  /** Nest's ExternalContextCreator pipeline (with our interceptor chain), for `contextId`'s DI sub-tree. */
-  private external(
-    host: object,
-    callback: Handler,
-    methodKey: string,
-    factory: JsonRpcParamsFactory,
-    contextId?: ReturnType<typeof ContextIdFactory.create>,
-    inquirerId?: string,
-  ): ProxyFn {
-    return this.pipelines.external.create(host, callback, methodKey, RPC_ARGS_METADATA, factory, contextId, inquirerId, PIPELINE, JSON_RPC_CONTEXT_TYPE);
-  }
-
-  /**
-   * Request-scoped (or durable) hosts: one DI sub-tree per call, the call's
-   * context being the REQUEST object, as graphql does per resolver call.
-   */
-  private scopedInvoker(
-    wrapper: InstanceWrapper,
-    hostClass: Type,
-    methodKey: string,
-    kind: RpcMethodMetadata['kind'],
-    factory: JsonRpcParamsFactory,
-    spread: readonly string[] | undefined,
-  ): ProxyFn {
-    const durable = wrapper.isDependencyTreeDurable();
-    return async (params: unknown, ctx: unknown) => {
-      const contextId = ContextIdFactory.getByRequest(ctx as object);
-      const request = durable && contextId.payload !== undefined ? contextId.payload : ctx;
-      this.moduleRef.registerRequestByContextId(request, contextId);
-      const host = (await this.moduleRef.resolve(hostClass, contextId, { strict: false })) as object;
-      return this.external(host, this.callback(host, methodKey, kind, spread), methodKey, factory, contextId, wrapper.id)(params, ctx);
-    };
-  }
+function httpDecoratorName(type: number): string {
+  const names: Record<number, string> = { [RouteParamtypes.REQUEST]: 'Req', [RouteParamtypes.RESPONSE]: 'Res', [RouteParamtypes.NEXT]: 'Next', [RouteParamtypes.BODY]: 'Body', [RouteParamtypes.QUERY]: 'Query', [RouteParamtypes.PARAM]: 'Param', [RouteParamtypes.HEADERS]: 'Headers', [RouteParamtypes.SESSION]: 'Session', [RouteParamtypes.FILE]: 'UploadedFile', [RouteParamtypes.FILES]: 'UploadedFiles', [RouteParamtypes.HOST]: 'HostParam', [RouteParamtypes.IP]: 'Ip', [RouteParamtypes.RAW_BODY]: 'RawBody' };
+  return names[type] ?? `route param ${type}`;
 }

@@ -22,6 +22,8 @@ import { resolveOptions } from './json-rpc-options.js';
 import { JSON_RPC_RESOLVED_OPTIONS } from './json-rpc.constants.js';
 import { JsonRpcDispatcher } from './json-rpc.dispatcher.js';
 import { JsonRpcExplorer } from './json-rpc.explorer.js';
+import { JsonRpcMetadataAccessor } from './json-rpc-metadata.accessor.js';
+import { PipelineFactory } from './pipeline/pipeline.factory.js';
 import { ConnectionRegistry } from './push/connection.registry.js';
 import { JsonRpcServer } from './push/json-rpc.server.js';
 import { TopicRegistry } from './push/topic.registry.js';
@@ -43,6 +45,8 @@ import { JsonRpcWsTransport } from './ws/json-rpc-ws.transport.js';
     },
     JsonRpcMethodRegistry,
     JsonRpcExplorer,
+    JsonRpcMetadataAccessor,
+    PipelineFactory,
     JsonRpcDispatcher,
     JsonRpcHttpTransport,
     JsonRpcWsTransport,

@@ -2,6 +2,9 @@ import type { ParamData } from '@nestjs/common';
 import { RpcParamtype } from '../enums/rpc-paramtype.enum.js';
 import type { JsonRpcContext } from '../interfaces/json-rpc-context.interface.js';
 import type { JsonRpcParams } from '../protocol/json-rpc.types.js';
+import { JsonRpcInvalidParamsException } from '../exceptions/json-rpc.exception.js';
+
+const isByName = (params: JsonRpcParams | undefined): boolean => typeof params === 'object' && params !== null && !Array.isArray(params);
 
 /** The arguments every proxy is called with, and that enhancers see. */
 export type JsonRpcArgs = [JsonRpcParams | undefined, JsonRpcContext];
@@ -22,21 +25,17 @@ function positionalValue(params: JsonRpcParams | undefined, index: number, param
   return index === 0 ? params : undefined;
 }
 
-/** All arguments of a handler that has no param decorators: a by-position call spreads. */
-export function positionalArgs(params: JsonRpcParams | undefined, paramNames: readonly string[] | undefined, arity: number): unknown[] {
-  if (Array.isArray(params)) return params;
-  const count = Math.max(arity, paramNames?.length ?? 0);
-  const args = new Array<unknown>(count);
-  for (let index = 0; index < count; index++) args[index] = positionalValue(params, index, paramNames);
-  return args;
-}
-
 /**
  * Resolves handler arguments for ExternalContextCreator. One instance per
  * method, because `paramNames` (positional <-> named mapping) is per method.
  */
 export class JsonRpcParamsFactory {
-  constructor(private readonly paramNames: readonly string[] | undefined) {}
+  constructor(
+    private readonly paramNames: readonly string[] | undefined,
+    /** Undecorated arguments taking positional params; with several and no `paramNames`, by-name calls are refused. */
+    private readonly positionalCount = 0,
+    private readonly method = '',
+  ) {}
 
   exchangeKeyForValue(type: number, data: ParamData | undefined, args: JsonRpcArgs): unknown {
     const [params, ctx] = args;
@@ -76,6 +75,12 @@ export class JsonRpcParamsFactory {
   }
 
   private positional(params: JsonRpcParams | undefined, index: number): unknown {
+    if (index === 0 && this.positionalCount > 1 && this.paramNames === undefined && isByName(params)) {
+      // Which property is which argument is unknowable: never guess.
+      throw new JsonRpcInvalidParamsException([
+        `"${this.method}" takes its ${this.positionalCount} params by position: send them as an array, or declare paramNames in @RpcMethod()`,
+      ]);
+    }
     return positionalValue(params, index, this.paramNames);
   }
 }

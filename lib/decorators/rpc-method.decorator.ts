@@ -1,7 +1,5 @@
-import { SetMetadata } from '@nestjs/common';
 import type { RpcMethodOptions } from '../interfaces/rpc-method-options.interface.js';
-import { RPC_METHOD_METADATA } from '../json-rpc.constants.js';
-import { rpcMethodMetadata } from './rpc-method-metadata.util.js';
+import { rpcHandlerDecorator } from './rpc-method-metadata.util.js';
 
 /**
  * Serves this method over JSON-RPC (WebSocket and HTTP). The name defaults to the
@@ -11,5 +9,5 @@ import { rpcMethodMetadata } from './rpc-method-metadata.util.js';
  * @publicApi
  */
 export function RpcMethod(nameOrOptions?: string | RpcMethodOptions): MethodDecorator {
-  return SetMetadata(RPC_METHOD_METADATA, rpcMethodMetadata('method', nameOrOptions));
+  return rpcHandlerDecorator('method', nameOrOptions);
 }

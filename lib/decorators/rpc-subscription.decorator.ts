@@ -1,7 +1,5 @@
-import { SetMetadata } from '@nestjs/common';
 import type { RpcSubscriptionOptions } from '../interfaces/rpc-method-options.interface.js';
-import { RPC_METHOD_METADATA } from '../json-rpc.constants.js';
-import { rpcMethodMetadata } from './rpc-method-metadata.util.js';
+import { rpcHandlerDecorator } from './rpc-method-metadata.util.js';
 
 /**
  * A subscription (WebSocket only): the handler returns an Observable or an
@@ -14,5 +12,5 @@ import { rpcMethodMetadata } from './rpc-method-metadata.util.js';
  * @publicApi
  */
 export function RpcSubscription(nameOrOptions?: string | RpcSubscriptionOptions): MethodDecorator {
-  return SetMetadata(RPC_METHOD_METADATA, rpcMethodMetadata('subscription', nameOrOptions));
+  return rpcHandlerDecorator('subscription', nameOrOptions);
 }

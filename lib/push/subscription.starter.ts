@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JsonRpcCallContext, type CallOrigin } from '../context/json-rpc-call-context.js';
 import { CallErrors } from '../exceptions/call-errors.js';
+import { isFailure } from '../exceptions/is-failure.js';
 import type { ResolvedJsonRpcOptions } from '../interfaces/json-rpc-module-options.interface.js';
 import type { RegisteredMethod } from '../json-rpc-method.registry.js';
 import { JSON_RPC_RESOLVED_OPTIONS } from '../json-rpc.constants.js';
@@ -53,7 +54,7 @@ export class SubscriptionStarter {
     } catch (error) {
       return this.errors.response(call, error);
     }
-    if (source instanceof Error) return this.errors.response(call, source); // an exception filter's answer
+    if (isFailure(source)) return this.errors.response(call, source); // an exception filter's answer
     const { id, start } = connection.addSubscription(source as SubscriptionSource, (subscription) =>
       subscriptionNotifier(connection, call.method, subscription, this.errors.toError, method.overflow),
     );

@@ -3,7 +3,7 @@ import { ForbiddenException } from '@nestjs/common';
 import { ExternalContextCreator } from '@nestjs/core';
 import { JsonRpcCallContext } from '../../lib/context/json-rpc-call-context.js';
 import { JsonRpcParamsFactory } from '../../lib/context/json-rpc-params.factory.js';
-import { spreadParams, type Handler } from '../../lib/invocation/handler-stand-ins.js';
+import { positionalCount } from '../../lib/decorators/rpc-args-plan.util.js';
 import { JSON_RPC_CONTEXT_TYPE, RPC_ARGS_METADATA } from '../../lib/json-rpc.constants.js';
 import { InterceptedRpc, InterceptorsModule, trail } from '../fixtures/interceptors.rpc.js';
 import { startApp, type TestServer } from '../support/start-app.js';
@@ -25,12 +25,12 @@ afterAll(async () => {
 });
 
 /** What Nest's pipeline does with the call: its result or the class of what it threw, and the trail. */
-async function reference(method: keyof InterceptedRpc & string, params: unknown[], decorated: boolean): Promise<{ outcome: unknown; trail: string[] }> {
+async function reference(method: keyof InterceptedRpc & string, params: unknown[]): Promise<{ outcome: unknown; trail: string[] }> {
   const ecc = server.app.get(ExternalContextCreator);
   const host = server.app.get(InterceptedRpc);
-  const original = (host as unknown as Record<string, Handler>)[method]!;
-  const callback = decorated ? original : spreadParams(original, []);
-  const pipeline = ecc.create(host, callback, method, RPC_ARGS_METADATA, new JsonRpcParamsFactory(undefined), undefined, undefined, { guards: true, interceptors: true, filters: true }, JSON_RPC_CONTEXT_TYPE);
+  const callback = (host as unknown as Record<string, (...args: unknown[]) => unknown>)[method]!;
+  const factory = new JsonRpcParamsFactory(undefined, positionalCount(InterceptedRpc, method), `icp.${method}`);
+  const pipeline = ecc.create(host, callback, method, RPC_ARGS_METADATA, factory, undefined, undefined, { guards: true, interceptors: true, filters: true }, JSON_RPC_CONTEXT_TYPE);
   const ctx = new JsonRpcCallContext(
     { transport: 'http', request: { headers: {} } as IncomingMessage, principal: undefined },
     { kind: 'call', method: `icp.${method}`, params, id: 1, isNotification: false },
@@ -52,7 +52,7 @@ async function ours(method: string, params: unknown[]): Promise<{ outcome: unkno
   return { outcome, trail: [...trail] };
 }
 
-const CALLS: Array<{ method: keyof InterceptedRpc & string; params: unknown[]; decorated?: boolean }> = [
+const CALLS: Array<{ method: keyof InterceptedRpc & string; params: unknown[] }> = [
   { method: 'plain', params: [7] },
   { method: 'later', params: [21] },
   { method: 'cached', params: [] },
@@ -60,19 +60,19 @@ const CALLS: Array<{ method: keyof InterceptedRpc & string; params: unknown[]; d
   { method: 'stream', params: [] },
   { method: 'tenant', params: [] },
   { method: 'guarded', params: ['let me'] },
-  { method: 'piped', params: ['a', 'b'], decorated: true },
-  { method: 'deferred', params: [], decorated: true },
+  { method: 'piped', params: ['a', 'b'] },
+  { method: 'deferred', params: [] },
 ];
 
 describe('the direct pipeline answers what Nest\'s ExternalContextCreator answers', () => {
-  it.each(CALLS)('$method', async ({ method, params, decorated }) => {
-    const nest = await reference(method, params, decorated ?? false);
+  it.each(CALLS)('$method', async ({ method, params }) => {
+    const nest = await reference(method, params);
     const mine = await ours(method, params);
     expect(mine).toEqual(nest);
   });
 
   it('a guard refusal: Nest throws ForbiddenException, the wire says -32003, the handler never runs', async () => {
-    const nest = await reference('guarded', ['deny'], false);
+    const nest = await reference('guarded', ['deny']);
     expect(nest).toEqual({ outcome: { threw: ForbiddenException.name }, trail: [] });
     expect(await ours('guarded', ['deny'])).toEqual({ outcome: { code: -32003 }, trail: [] });
   });
