@@ -2,6 +2,7 @@
 // ESM), then one plain "N passed, N failed" line for CI. Extra arguments go to jest.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { installLowestNest, LOWEST_NEST, lowestNestJestArgs } from './nest-versions.mjs';
 
 const RESULTS = '.jest-results.json';
 // Bounded: a leaked handle must fail the run, not hang it (jest has no such limit).
@@ -61,6 +62,39 @@ if (!existsSync(RESULTS)) {
   process.exit(status || 1);
 }
 const results = JSON.parse(readFileSync(RESULTS, 'utf8'));
-const skipped = results.numPendingTests + results.numTodoTests;
-console.log(`${results.numPassedTests} passed, ${results.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`);
-process.exit(status);
+let passed = results.numPassedTests;
+let failed = results.numFailedTests;
+let skipped = results.numPendingTests + results.numTodoTests;
+let exitStatus = status;
+
+// The pipeline suites again on the lowest @nestjs/core of the peer range (the
+// main run used the highest, from the lockfile). Only on a whole-suite run.
+if (process.argv.length <= 2) {
+  const LOWEST_RESULTS = '.jest-results-lowest.json';
+  console.log(`> pipeline suites on @nestjs/core ${LOWEST_NEST} (the lowest the peer range admits)`);
+  const install = installLowestNest();
+  if (!install.ok) {
+    console.log(`${process.env.CI === 'true' ? '' : '*** '}could not install @nestjs/*@${LOWEST_NEST}: ${install.why}`);
+    if (process.env.CI === 'true') {
+      failed += 1;
+      exitStatus ||= 1;
+    } else {
+      console.warn('*** the pipeline suites were NOT run on the lowest Nest (no registry?) ***');
+      skipped += 1;
+    }
+  } else {
+    rmSync(LOWEST_RESULTS, { force: true });
+    const lowest = spawnSync(process.execPath, ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning', 'node_modules/jest/bin/jest.js', ...lowestNestJestArgs(LOWEST_RESULTS)], {
+      stdio: 'inherit',
+      timeout: SUITE_TIMEOUT_MS,
+      killSignal: 'SIGKILL',
+      env: { ...process.env, NEST_LOWEST: LOWEST_NEST },
+    });
+    const counts = existsSync(LOWEST_RESULTS) ? JSON.parse(readFileSync(LOWEST_RESULTS, 'utf8')) : { numPassedTests: 0, numFailedTests: 1 };
+    passed += counts.numPassedTests;
+    failed += counts.numFailedTests;
+    exitStatus ||= lowest.status ?? 1;
+  }
+}
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(exitStatus);

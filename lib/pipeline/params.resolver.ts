@@ -16,19 +16,31 @@ interface ResolvedParam {
   readonly schema: unknown;
 }
 
-const ignore = (): void => undefined;
+/** Where one param stands when its resolution goes on asynchronously. */
+interface ParamState {
+  value: unknown;
+  /** The pipe that runs next. */
+  next: number;
+  /** Its value could not be taken (a custom decorator threw). */
+  extractionError?: { error: unknown };
+  /** A pipe threw. */
+  pipeError?: { error: unknown };
+}
 
 /**
  * A handler's arguments, as ExternalContextCreator resolves them: every param
  * at once (`Promise.all` of one async function per param: its value, awaited if
  * it is a Promise, then each pipe, each result awaited), the first failure in
- * time being the answer, and every other param still resolved to the end.
+ * time being the answer and every other param still resolved to the end.
  *
- * While nothing is async it runs synchronously, in the order Nest's per-param
- * functions interleave: round 0 is each param's value and first pipe, in param
- * order; round n each param's n-th pipe. From the round in which a value or a
- * pipe is a Promise on, every param still going continues as an async function
- * (one await per step, started in param order), as Nest's do.
+ * While every value and pipe is synchronous it runs synchronously, in the order
+ * Nest's per-param functions interleave (round 0: each param's value and first
+ * pipe, in param order; round n: each param's n-th pipe). At the end of the
+ * first round in which something is a Promise or throws, each param still
+ * going continues in async functions nested exactly like Nest's
+ * (resolveParamValue > getParamValue > PipesConsumer.apply > applyPipes), so
+ * that failures surface in the same order as there (a custom decorator's throw
+ * before a pipe's, the earlier pipe's before the later one's).
  */
 export class ArgumentsResolver {
   private readonly params: ResolvedParam[];
@@ -53,52 +65,68 @@ export class ArgumentsResolver {
   resolve(args: unknown[]): unknown[] | Promise<unknown[]> {
     const { params } = this;
     const values = new Array<unknown>(this.length).fill(undefined);
-    const current = new Array<unknown>(params.length);
-    /** Per param: the pipe that runs next. */
-    const next = new Array<number>(params.length).fill(0);
+    const states: ParamState[] = params.map(() => ({ value: undefined, next: 0 }));
     let active = params.map((_, at) => at);
-    let failure: { error: unknown } | undefined;
-    let continuations: Array<Promise<void>> | undefined;
     for (let round = 0; active.length > 0; round++) {
       const going: number[] = [];
-      let deferred = false;
+      let stop = false;
       for (const at of active) {
         const param = params[at]!;
-        try {
-          let value = round === 0 ? param.extract(...args) : current[at];
-          // A Promise from a custom param decorator is awaited before the first pipe.
-          if (!(round === 0 && isThenable(value)) && param.pipes.length > 0) value = param.pipes[next[at]++]!.transform(value, this.metadata(param));
-          current[at] = value;
-        } catch (error) {
-          failure ??= { error };
-          continue;
+        const state = states[at]!;
+        if (round === 0) {
+          try {
+            state.value = param.extract(...args);
+          } catch (error) {
+            state.extractionError = { error };
+            stop = true;
+            continue;
+          }
         }
-        const pending = isThenable(current[at]);
-        deferred ||= pending;
-        if (pending || next[at]! < param.pipes.length) going.push(at);
-        else values[param.index] = current[at];
+        // A Promise from a custom param decorator is awaited before the first pipe.
+        if (!(round === 0 && isThenable(state.value)) && state.next < param.pipes.length) {
+          try {
+            state.value = param.pipes[state.next++]!.transform(state.value, this.metadata(param));
+          } catch (error) {
+            state.pipeError = { error };
+            stop = true;
+            continue;
+          }
+        }
+        if (isThenable(state.value)) stop = true;
+        if (isThenable(state.value) || state.next < param.pipes.length) going.push(at);
+        else values[param.index] = state.value;
       }
-      if (deferred) {
-        continuations = going.map((at) => this.continueAsync(params[at]!, current[at], next[at]!, values));
-        break;
+      if (stop) {
+        const unsettled = active.filter((at) => going.includes(at) || states[at]!.extractionError || states[at]!.pipeError);
+        return Promise.all(unsettled.map((at) => this.resolveParamValue(params[at]!, states[at]!, values))).then(() => values);
       }
       active = going;
     }
-    if (!continuations) {
-      if (failure) throw failure.error;
-      return values;
-    }
-    const all = Promise.all(continuations);
-    if (!failure) return all.then(() => values);
-    // Nest's Promise.all answers with the earliest failure; the other params still run.
-    all.catch(ignore);
-    return Promise.reject(failure.error);
+    return values;
   }
 
-  private async continueAsync(param: ResolvedParam, value: unknown, from: number, values: unknown[]): Promise<void> {
-    let result = await value;
-    for (let next = from; next < param.pipes.length; next++) result = await param.pipes[next]!.transform(result, this.metadata(param));
-    values[param.index] = result;
+  // The same async frames as ExternalContextCreator.createPipesFn / getParamValue
+  // and PipesConsumer.apply / applyPipes, entered where the synchronous rounds stopped.
+
+  private async resolveParamValue(param: ResolvedParam, state: ParamState, values: unknown[]): Promise<void> {
+    if (state.extractionError) throw state.extractionError.error;
+    values[param.index] = await this.getParamValue(param, state);
+  }
+
+  private async getParamValue(param: ResolvedParam, state: ParamState): Promise<unknown> {
+    return param.pipes.length === 0 ? state.value : this.apply(param, state);
+  }
+
+  private async apply(param: ResolvedParam, state: ParamState): Promise<unknown> {
+    return this.applyPipes(param, state);
+  }
+
+  private async applyPipes(param: ResolvedParam, state: ParamState): Promise<unknown> {
+    if (state.pipeError) throw state.pipeError.error;
+    // Stands for Nest's `await value` (a Promise from the decorator) or `await pipe.transform()` of the pipe that ran last.
+    let result = await state.value;
+    for (let next = state.next; next < param.pipes.length; next++) result = await param.pipes[next]!.transform(result, this.metadata(param));
+    return result;
   }
 
   /** A fresh object per pipe call, as PipesConsumer passes it. */
