@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import type { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
 import type { JsonRpcCallContext } from '../context/json-rpc-call-context.js';
@@ -9,7 +8,10 @@ import type { JsonRpcConnection, RpcRequestOptions } from '../interfaces/json-rp
 import { notificationText } from '../protocol/response.js';
 import { ClientRequests } from './client-requests.js';
 import type { ClientResponse } from '../protocol/validate-request.js';
-import { consume, type SourceObserver, type SubscriptionSource } from './subscription-source.js';
+import { JsonRpcCloseCode } from '../protocol/close-codes.js';
+import { Outbox } from '../ws/outbox.js';
+import { ConnectionSubscriptions } from './connection-subscriptions.js';
+import type { SourceObserver, SubscriptionSource } from './subscription-source.js';
 
 /** Who keeps topic membership (the topic registry); the connection only delegates. */
 export interface TopicMembership {
@@ -19,11 +21,6 @@ export interface TopicMembership {
 
 const NO_TOPICS: ReadonlySet<string> = new Set();
 const ignore = () => undefined;
-
-function uncork(connection: RpcConnection, raw: Socket): void {
-  connection.uncorked();
-  raw.uncork();
-}
 
 /** A server-initiated close that the peer does not complete (it is not reading) ends in terminate() after this. */
 const CLOSE_GRACE_MS = 2000;
@@ -37,11 +34,13 @@ export interface ConnectionLimits {
   rateBurst: number;
   slowConsumerBytes: number;
   slowConsumerMs: number;
+  maxBufferedBytes: number;
 }
 
 /** What the connection reports to its owner (logs, metrics). */
 export interface ConnectionEvents {
-  slowConsumer(connection: RpcConnection): void;
+  /** Closed for not reading: `reason` says whether it was the grace or the hard ceiling. */
+  slowConsumer(connection: RpcConnection, reason: string): void;
 }
 
 /**
@@ -63,18 +62,15 @@ export class RpcConnection implements JsonRpcConnection {
   /** Frames read while at the in-flight limit (what the socket had buffered when paused). */
   private waiting: string[] | undefined;
   private dispatch: (text: string) => void = ignore;
-  /** Since when more than `slowConsumerBytes` have been waiting to be written. */
-  private backloggedSince = 0;
+  private outboxInstance: Outbox | undefined;
 
   private bag: Record<string, unknown> | undefined;
   private joined: Set<string> | undefined;
-  private subscriptions: Map<string, () => void> | undefined;
+  private subscriptions: ConnectionSubscriptions | undefined;
   private running: Set<JsonRpcCallContext> | undefined;
+  /** Batch items waiting for an in-flight slot. */
+  private capacityWaiters: Array<() => void> | undefined;
   private clientRequests: ClientRequests | undefined;
-  /** Drop-oldest subscriptions waiting for the backlog to clear (run on the next send or sweep). */
-  private heldBack: Set<() => void> | undefined;
-  private flushing = false;
-  private nextSubscriptionId = 1;
   private disposed = false;
   /** The code the server closed with, if it did: reported even when the peer never answers the close. */
   closeCode: number | undefined;
@@ -89,6 +85,13 @@ export class RpcConnection implements JsonRpcConnection {
   ) {
     this.bucket = new TokenBucket(limits.ratePerSecond, limits.rateBurst);
     this.principal = principal;
+  }
+
+  private get outbox(): Outbox {
+    return (this.outboxInstance ??= new Outbox(this.socket, this.limits, (code, reason) => {
+      this.events.slowConsumer(this, reason);
+      this.close(code, reason);
+    }));
   }
 
   get data(): Record<string, unknown> {
@@ -112,7 +115,7 @@ export class RpcConnection implements JsonRpcConnection {
     return this.currentPrincipal;
   }
 
-  /** Sets who is connected; arms the expiry (close 1008 unless re-authenticated before). */
+  /** Sets who is connected; arms the expiry (close 4002 unless re-authenticated before). */
   set principal(principal: JsonRpcPrincipal | undefined) {
     this.currentPrincipal = principal;
     clearTimeout(this.expiryTimer);
@@ -123,7 +126,7 @@ export class RpcConnection implements JsonRpcConnection {
   private armExpiry(expiresAt: number): void {
     const delay = expiresAt - Date.now();
     this.expiryTimer = setTimeout(
-      () => (delay > MAX_TIMER_MS ? this.armExpiry(expiresAt) : this.close(1008, 'Authentication expired')),
+      () => (delay > MAX_TIMER_MS ? this.armExpiry(expiresAt) : this.close(JsonRpcCloseCode.AuthenticationExpired, 'Authentication expired')),
       Math.max(0, Math.min(delay, MAX_TIMER_MS)),
     );
     this.expiryTimer.unref();
@@ -133,58 +136,24 @@ export class RpcConnection implements JsonRpcConnection {
     return this.socket.readyState === WebSocket.OPEN;
   }
 
+  /** Live subscriptions plus those whose subscribe call is still running. */
   get subscriptionCount(): number {
-    return this.subscriptions?.size ?? 0;
+    return this.subscriptions?.count ?? 0;
   }
 
-  /** Sends a frame; false when the socket is no longer open (or was just closed as a slow consumer). */
+  /** Sends a frame (queued past this turn's budget); false when the socket is no longer open or this frame closed it. */
   sendText(text: string | Buffer): boolean {
-    if (!this.isOpen || this.isSlowConsumer()) return false;
-    if (!this.corked) this.cork();
-    this.socket.send(text, { binary: false });
-    return true;
-  }
-
-  /**
-   * Frames sent in one tick leave in one write: a syscall per response is the
-   * largest single cost under load. `ws` keeps its TCP socket as `_socket`.
-   */
-  private corked = false;
-
-  private cork(): void {
-    const raw = (this.socket as unknown as { _socket?: Socket })._socket;
-    if (!raw) return;
-    this.corked = true;
-    raw.cork();
-    process.nextTick(uncork, this, raw);
-  }
-
-  /** @internal the end of the tick that corked the socket */
-  uncorked(): void {
-    this.corked = false;
+    return this.outbox.send(text);
   }
 
   /** Sends an already-encoded UTF-8 text frame (fan-out encodes once for all members). */
   sendFrame(bytes: Buffer): boolean {
-    return this.sendText(bytes);
+    return this.outbox.send(bytes);
   }
 
-  /**
-   * A client that does not read lets frames pile up in our memory. Over
-   * `slowConsumerBytes` for longer than `slowConsumerMs`: close with 1008.
-   */
+  /** The slow-consumer check (the transport's sweeper calls it between sends): true when it closed the connection. */
   isSlowConsumer(): boolean {
-    if (this.socket.bufferedAmount <= this.limits.slowConsumerBytes) {
-      this.backloggedSince = 0;
-      this.flushHeldBack();
-      return false;
-    }
-    const now = Date.now();
-    if (this.backloggedSince === 0) this.backloggedSince = now;
-    if (now - this.backloggedSince < this.limits.slowConsumerMs) return false;
-    this.events.slowConsumer(this);
-    this.close(1008, 'Slow consumer');
-    return true;
+    return this.outboxInstance?.checkBacklog() ?? false;
   }
 
   notify(method: string, params?: unknown): boolean {
@@ -199,12 +168,22 @@ export class RpcConnection implements JsonRpcConnection {
     return this.membership.leave(this, topic);
   }
 
-  close(code = 1000, reason?: string): void {
+  close(code: number = JsonRpcCloseCode.Normal, reason?: string): void {
     if (this.closeCode !== undefined || this.socket.readyState >= WebSocket.CLOSING) return;
     this.closeCode = code;
+    this.outboxInstance?.discard();
     this.socket.close(code, reason);
     // ws would wait 30 s for the peer's close frame; a peer that does not read never sends it.
     setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS).unref();
+  }
+
+  /** Ends a dead peer's socket now: the close frame is tried, but nobody waits for the handshake. */
+  terminate(code: number, reason?: string): void {
+    if (this.closeCode !== undefined || this.socket.readyState >= WebSocket.CLOSING) return;
+    this.closeCode = code;
+    this.outboxInstance?.discard();
+    this.socket.close(code, reason);
+    this.socket.terminate();
   }
 
   request<T = unknown>(method: string, params?: unknown, options: RpcRequestOptions = {}): Promise<T> {
@@ -220,26 +199,16 @@ export class RpcConnection implements JsonRpcConnection {
 
   /** More than `slowConsumerBytes` waiting to be written: drop-oldest subscriptions hold back. */
   get backlogged(): boolean {
-    return this.socket.bufferedAmount > this.limits.slowConsumerBytes;
+    return this.outbox.backlogged;
   }
 
   /** A drop-oldest subscription has values waiting for the backlog to clear. */
   holdBack(flush: () => void): void {
-    (this.heldBack ??= new Set()).add(flush);
+    this.outbox.holdBack(flush);
   }
 
   release(flush: () => void): void {
-    this.heldBack?.delete(flush);
-  }
-
-  private flushHeldBack(): void {
-    if (this.flushing || !this.heldBack?.size) return;
-    this.flushing = true;
-    try {
-      for (const flush of [...this.heldBack]) flush();
-    } finally {
-      this.flushing = false;
-    }
+    this.outbox.release(flush);
   }
 
   /** How frames are handed on (set once by the transport). */
@@ -282,8 +251,30 @@ export class RpcConnection implements JsonRpcConnection {
     if (this.running.size >= this.limits.maxInFlightPerConnection) this.pause();
   }
 
+  /**
+   * For a batch's next item: undefined when an in-flight slot is free, else a
+   * Promise that settles once one is (checked again on wake-up: a frame read
+   * meanwhile may have taken it).
+   */
+  whenCapacity(): Promise<void> | undefined {
+    return this.inFlight < this.limits.maxInFlightPerConnection ? undefined : this.waitForCapacity();
+  }
+
+  private async waitForCapacity(): Promise<void> {
+    while (!this.disposed && this.inFlight >= this.limits.maxInFlightPerConnection) {
+      await new Promise<void>((resolve) => (this.capacityWaiters ??= []).push(resolve));
+    }
+  }
+
+  private wakeCapacityWaiters(): void {
+    const waiters = this.capacityWaiters;
+    this.capacityWaiters = undefined;
+    for (const wake of waiters ?? []) wake();
+  }
+
   untrackCall(ctx: JsonRpcCallContext): void {
     this.running?.delete(ctx);
+    this.wakeCapacityWaiters();
     const waiting = this.waiting;
     while (waiting?.length && this.inFlight < this.limits.maxInFlightPerConnection) this.dispatch(waiting.shift()!);
     if (this.paused && !waiting?.length && this.inFlight < this.limits.maxInFlightPerConnection) {
@@ -292,41 +283,27 @@ export class RpcConnection implements JsonRpcConnection {
     }
   }
 
-  /** Registers a subscription; `start()` begins consuming (after its id was sent). */
+  /** Takes a subscription slot before the subscribe call's pipeline awaits; false at the limit. */
+  reserveSubscription(limit: number): boolean {
+    return (this.subscriptions ??= new ConnectionSubscriptions()).reserve(limit);
+  }
+
+  /** Gives back the slot of a subscribe call that failed. */
+  unreserveSubscription(): void {
+    this.subscriptions?.unreserve();
+  }
+
+  /**
+   * Registers a subscription in its reserved slot; `start()` begins consuming
+   * (after its id was sent). Starts wait while the outbox is busy, so a batch
+   * of replaying subscriptions is spread over turns instead of one long block.
+   */
   addSubscription(source: SubscriptionSource, observer: (id: string) => SourceObserver): { id: string; start(): void } {
-    const id = String(this.nextSubscriptionId++);
-    let teardown: (() => void) | undefined;
-    let stopped = false;
-    const subscriptions = (this.subscriptions ??= new Map());
-    subscriptions.set(id, () => {
-      stopped = true;
-      teardown?.();
-    });
-    const start = () => {
-      if (stopped || this.disposed) return;
-      const inner = observer(id);
-      teardown = consume(source, {
-        next: (value) => inner.next(value),
-        error: (error) => {
-          subscriptions.delete(id);
-          inner.error(error);
-        },
-        complete: () => {
-          subscriptions.delete(id);
-          inner.complete();
-        },
-      });
-      if (stopped) teardown(); // completed or cancelled synchronously while starting
-    };
-    return { id, start };
+    return (this.subscriptions ??= new ConnectionSubscriptions()).add(source, observer, (start) => this.outbox.whenIdle(start));
   }
 
   unsubscribe(id: string): boolean {
-    const stop = this.subscriptions?.get(id);
-    if (!stop) return false;
-    this.subscriptions!.delete(id);
-    stop();
-    return true;
+    return this.subscriptions?.unsubscribe(id) ?? false;
   }
 
   /** Releases everything tied to the connection. Idempotent. */
@@ -334,10 +311,10 @@ export class RpcConnection implements JsonRpcConnection {
     if (this.disposed) return;
     this.disposed = true;
     clearTimeout(this.expiryTimer);
-    for (const stop of this.subscriptions?.values() ?? []) stop();
-    this.subscriptions?.clear();
+    this.subscriptions?.stopAll();
     this.waiting = undefined;
-    this.heldBack?.clear();
+    this.outboxInstance?.discard();
+    this.wakeCapacityWaiters();
     for (const ctx of this.running ?? []) ctx.abort(new Error('Connection closed'));
     this.running?.clear();
     this.clientRequests?.rejectAll();
