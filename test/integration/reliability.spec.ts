@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 import { WebSocket } from 'ws';
 import { closeAction, JsonRpcCloseCode, type JsonRpcAuthenticate, JsonRpcServer } from '../../lib/index.js';
 import { ConnectionRegistry } from '../../lib/push/connection.registry.js';
@@ -183,13 +184,13 @@ describe('amplification: work and memory per message bounded by the limits', () 
     expect(ids.every((id) => typeof id === 'string')).toBe(true);
     const seenByOther = (await other.request(request('limits.replayed', [], 'r'))) as Frame;
     figure('replay values emitted when another client was answered', `${seenByOther.result as number} of ${total}`);
+    figure('replay: longest event-loop block until then, ms', sampling.stop().blockedMs);
     expect(seenByOther.result as number).toBeLessThan(total);
     let received = 0;
     while (received < total) {
       await flooded.take((f) => (f as Frame).method === 'limits.replay');
       received++;
     }
-    figure('replay longest event-loop block ms', sampling.stop().blockedMs);
     await Promise.all([flooded.close(), other.close()]);
     await stillServing(server);
   }, 60_000);
@@ -280,6 +281,36 @@ describe('heartbeat: any interval/timeout pair terminates a dead peer', () => {
   it('refuses nonsense values at bootstrap', async () => {
     await expect(appWith({ heartbeat: { intervalMs: 0 } })).rejects.toThrow('heartbeat.intervalMs must be a positive integer');
     await expect(appWith({ heartbeat: { timeoutMs: 1.5 } })).rejects.toThrow('heartbeat.timeoutMs must be a positive integer');
+  });
+});
+
+describe('logs a client can provoke', () => {
+  let server: TestServer;
+  afterEach(() => server?.close());
+
+  it('connect/close churn: connect and disconnect lines at debug level, at most 10 a second per kind', async () => {
+    const lines: Array<{ level: LogLevel; message: string }> = [];
+    class CapturingLogger extends ConsoleLogger {
+      protected override printMessages(messages: unknown[], _context?: string, level: LogLevel = 'log'): void {
+        for (const message of messages) lines.push({ level, message: String(message) });
+      }
+    }
+    server = await appWith({}, (app) => app.useLogger(new CapturingLogger()));
+    const started = Date.now();
+    for (let round = 0; round < 20; round++) {
+      const clients = await Promise.all(Array.from({ length: 20 }, () => TestWsClient.connect(server.wsUrl)));
+      await Promise.all(clients.map((client) => client.close()));
+    }
+    await eventually(() => server.app.get(ConnectionRegistry).size === 0);
+    const seconds = Math.ceil((Date.now() - started) / 1000);
+    const connects = lines.filter((line) => line.message.startsWith('connect '));
+    const disconnects = lines.filter((line) => line.message.startsWith('disconnect '));
+    figure('connect + disconnect lines for 400 connect/close cycles', `${connects.length + disconnects.length} in ${seconds} s`);
+    expect(connects.length).toBeGreaterThan(0);
+    expect(connects.length).toBeLessThanOrEqual(10 * (seconds + 1));
+    expect(disconnects.length).toBeLessThanOrEqual(10 * (seconds + 1));
+    expect(new Set([...connects, ...disconnects].map((line) => line.level))).toEqual(new Set(['debug']));
+    await stillServing(server);
   });
 });
 

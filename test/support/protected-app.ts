@@ -1,4 +1,4 @@
-import { Injectable, Module, type Provider } from '@nestjs/common';
+import { type INestApplication, Injectable, Module } from '@nestjs/common';
 import { type JsonRpcModuleOptions, JsonRpcModule, type OnRpcDisconnect } from '../../lib/index.js';
 import { LimitsRpc } from '../fixtures/protection.rpc.js';
 import { SpecExamplesRpc } from '../fixtures/spec-examples.rpc.js';
@@ -17,10 +17,10 @@ class CloseCodes implements OnRpcDisconnect {
 }
 
 /** An app serving the protection fixtures (`limits.*`, `sum`) with these module options. */
-export async function appWith(options: JsonRpcModuleOptions, providers: Provider[] = []): Promise<TestServer> {
-  @Module({ imports: [JsonRpcModule.forRoot(options)], providers: [LimitsRpc, SpecExamplesRpc, CloseCodes, ...providers] })
+export async function appWith(options: JsonRpcModuleOptions, configure?: (app: INestApplication) => void): Promise<TestServer> {
+  @Module({ imports: [JsonRpcModule.forRoot(options)], providers: [LimitsRpc, SpecExamplesRpc, CloseCodes] })
   class LimitedModule {}
-  return startApp(LimitedModule);
+  return startApp(LimitedModule, configure);
 }
 
 export const request = (method: string, params: unknown, id: unknown) => ({ jsonrpc: '2.0', method, params, id });
