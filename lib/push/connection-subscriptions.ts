@@ -12,6 +12,9 @@ export class ConnectionSubscriptions {
   private nextId = 1;
   private closed = false;
 
+  /** `schedule` runs a subscription's start, now or later (the outbox defers it while busy). */
+  constructor(private readonly schedule: (start: () => void) => void) {}
+
   /** Live ones plus those reserved by subscribe calls still running. */
   get count(): number {
     return this.live.size + this.reserved;
@@ -33,7 +36,7 @@ export class ConnectionSubscriptions {
    * Registers a subscription in a reserved slot; `start()` begins consuming
    * (after its id was sent), through `schedule` (which may defer it).
    */
-  add(source: SubscriptionSource, observer: (id: string) => SourceObserver, schedule: (start: () => void) => void): { id: string; start(): void } {
+  add(source: SubscriptionSource, observer: (id: string) => SourceObserver): { id: string; start(): void } {
     this.unreserve();
     const id = String(this.nextId++);
     let teardown: (() => void) | undefined;
@@ -58,7 +61,7 @@ export class ConnectionSubscriptions {
       });
       if (stopped) teardown(); // completed or cancelled synchronously while starting
     };
-    return { id, start: () => schedule(run) };
+    return { id, start: () => this.schedule(run) };
   }
 
   unsubscribe(id: string): boolean {

@@ -9,9 +9,10 @@ import { notificationText } from '../protocol/response.js';
 import { ClientRequests } from './client-requests.js';
 import type { ClientResponse } from '../protocol/validate-request.js';
 import { JsonRpcCloseCode } from '../protocol/close-codes.js';
+import { ExpiryTimer } from '../auth/expiry-timer.js';
 import { Outbox } from '../ws/outbox.js';
+import { CallGate } from './call-gate.js';
 import { ConnectionSubscriptions } from './connection-subscriptions.js';
-import type { SourceObserver, SubscriptionSource } from './subscription-source.js';
 
 /** Who keeps topic membership (the topic registry); the connection only delegates. */
 export interface TopicMembership {
@@ -24,8 +25,6 @@ const ignore = () => undefined;
 
 /** A server-initiated close that the peer does not complete (it is not reading) ends in terminate() after this. */
 const CLOSE_GRACE_MS = 2000;
-/** setTimeout's ceiling (~24.8 days); a later expiry is re-armed when reached. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The limits a connection enforces on itself. */
 export interface ConnectionLimits {
@@ -57,19 +56,14 @@ export class RpcConnection implements JsonRpcConnection {
   /** Heartbeat: when the last pong (or any frame) came in. */
   lastSeen = Date.now();
   private currentPrincipal: JsonRpcPrincipal | undefined;
-  private expiryTimer: NodeJS.Timeout | undefined;
-  private paused = false;
-  /** Frames read while at the in-flight limit (what the socket had buffered when paused). */
-  private waiting: string[] | undefined;
+  private expiry: ExpiryTimer | undefined;
+  private callGate: CallGate | undefined;
   private dispatch: (text: string) => void = ignore;
   private outboxInstance: Outbox | undefined;
 
   private bag: Record<string, unknown> | undefined;
   private joined: Set<string> | undefined;
-  private subscriptions: ConnectionSubscriptions | undefined;
-  private running: Set<JsonRpcCallContext> | undefined;
-  /** Batch items waiting for an in-flight slot. */
-  private capacityWaiters: Array<() => void> | undefined;
+  private subscriptionSet: ConnectionSubscriptions | undefined;
   private clientRequests: ClientRequests | undefined;
   private disposed = false;
   /** The code the server closed with, if it did: reported even when the peer never answers the close. */
@@ -87,7 +81,8 @@ export class RpcConnection implements JsonRpcConnection {
     this.principal = principal;
   }
 
-  private get outbox(): Outbox {
+  /** Where every frame goes out (budget per turn, slow-consumer rules); drop-oldest subscriptions hold back through it. */
+  get outbox(): Outbox {
     return (this.outboxInstance ??= new Outbox(this.socket, this.limits, (code, reason) => {
       this.events.slowConsumer(this, reason);
       this.close(code, reason);
@@ -118,18 +113,8 @@ export class RpcConnection implements JsonRpcConnection {
   /** Sets who is connected; arms the expiry (close 4002 unless re-authenticated before). */
   set principal(principal: JsonRpcPrincipal | undefined) {
     this.currentPrincipal = principal;
-    clearTimeout(this.expiryTimer);
-    this.expiryTimer = undefined;
-    if (principal?.expiresAt !== undefined) this.armExpiry(principal.expiresAt);
-  }
-
-  private armExpiry(expiresAt: number): void {
-    const delay = expiresAt - Date.now();
-    this.expiryTimer = setTimeout(
-      () => (delay > MAX_TIMER_MS ? this.armExpiry(expiresAt) : this.close(JsonRpcCloseCode.AuthenticationExpired, 'Authentication expired')),
-      Math.max(0, Math.min(delay, MAX_TIMER_MS)),
-    );
-    this.expiryTimer.unref();
+    if (principal?.expiresAt === undefined && !this.expiry) return;
+    (this.expiry ??= new ExpiryTimer(() => this.close(JsonRpcCloseCode.AuthenticationExpired, 'Authentication expired'))).set(principal?.expiresAt);
   }
 
   get isOpen(): boolean {
@@ -138,7 +123,7 @@ export class RpcConnection implements JsonRpcConnection {
 
   /** Live subscriptions plus those whose subscribe call is still running. */
   get subscriptionCount(): number {
-    return this.subscriptions?.count ?? 0;
+    return this.subscriptionSet?.count ?? 0;
   }
 
   /** Sends a frame (queued past this turn's budget); false when the socket is no longer open or this frame closed it. */
@@ -169,21 +154,22 @@ export class RpcConnection implements JsonRpcConnection {
   }
 
   close(code: number = JsonRpcCloseCode.Normal, reason?: string): void {
-    if (this.closeCode !== undefined || this.socket.readyState >= WebSocket.CLOSING) return;
-    this.closeCode = code;
-    this.outboxInstance?.discard();
-    this.socket.close(code, reason);
     // ws would wait 30 s for the peer's close frame; a peer that does not read never sends it.
-    setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS).unref();
+    if (this.shut(code, reason)) setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS).unref();
   }
 
   /** Ends a dead peer's socket now: the close frame is tried, but nobody waits for the handshake. */
   terminate(code: number, reason?: string): void {
-    if (this.closeCode !== undefined || this.socket.readyState >= WebSocket.CLOSING) return;
+    if (this.shut(code, reason)) this.socket.terminate();
+  }
+
+  /** Sends the close frame once; false when the connection was already closing. */
+  private shut(code: number, reason: string | undefined): boolean {
+    if (this.closeCode !== undefined || this.socket.readyState >= WebSocket.CLOSING) return false;
     this.closeCode = code;
     this.outboxInstance?.discard();
     this.socket.close(code, reason);
-    this.socket.terminate();
+    return true;
   }
 
   request<T = unknown>(method: string, params?: unknown, options: RpcRequestOptions = {}): Promise<T> {
@@ -197,126 +183,66 @@ export class RpcConnection implements JsonRpcConnection {
     this.clientRequests?.receive(response);
   }
 
-  /** More than `slowConsumerBytes` waiting to be written: drop-oldest subscriptions hold back. */
-  get backlogged(): boolean {
-    return this.outbox.backlogged;
-  }
-
-  /** A drop-oldest subscription has values waiting for the backlog to clear. */
-  holdBack(flush: () => void): void {
-    this.outbox.holdBack(flush);
-  }
-
-  release(flush: () => void): void {
-    this.outbox.release(flush);
-  }
-
   /** How frames are handed on (set once by the transport). */
   onFrame(dispatch: (text: string) => void): void {
     this.dispatch = dispatch;
   }
 
-  /**
-   * A frame from the socket: handled now, or held while `maxInFlightPerConnection`
-   * calls run. `ws.pause()` stops reading the socket, but frames it had already
-   * buffered still arrive; they wait here, so the limit is exact.
-   */
-  receiveFrame(text: string): void {
-    if (this.waiting?.length || this.inFlight >= this.limits.maxInFlightPerConnection) {
-      (this.waiting ??= []).push(text);
-      this.pause();
-      return;
-    }
-    this.dispatch(text);
+  private get gate(): CallGate {
+    const { socket } = this;
+    const readable = { pause: () => socket.pause(), resume: () => socket.resume(), get isOpen() { return socket.readyState === WebSocket.OPEN; } };
+    return (this.callGate ??= new CallGate(readable, this.limits.maxInFlightPerConnection, (text) => this.dispatch(text)));
   }
 
-  private pause(): void {
-    if (this.paused) return;
-    this.paused = true;
-    this.socket.pause();
+  /** A frame from the socket: handled now, or held while `maxInFlightPerConnection` calls run. */
+  receiveFrame(text: string): void {
+    this.gate.receive(text);
   }
 
   /** Not read while at the in-flight limit: alive by definition, whatever the heartbeat saw. */
   get isPaused(): boolean {
-    return this.paused;
+    return this.callGate?.isPaused ?? false;
   }
 
   get inFlight(): number {
-    return this.running?.size ?? 0;
+    return this.callGate?.inFlight ?? 0;
   }
 
   /** Backpressure: at `maxInFlightPerConnection` running calls, stop reading the socket. */
   trackCall(ctx: JsonRpcCallContext): void {
-    (this.running ??= new Set()).add(ctx);
-    if (this.running.size >= this.limits.maxInFlightPerConnection) this.pause();
-  }
-
-  /**
-   * For a batch's next item: undefined when an in-flight slot is free, else a
-   * Promise that settles once one is (checked again on wake-up: a frame read
-   * meanwhile may have taken it).
-   */
-  whenCapacity(): Promise<void> | undefined {
-    return this.inFlight < this.limits.maxInFlightPerConnection ? undefined : this.waitForCapacity();
-  }
-
-  private async waitForCapacity(): Promise<void> {
-    while (!this.disposed && this.inFlight >= this.limits.maxInFlightPerConnection) {
-      await new Promise<void>((resolve) => (this.capacityWaiters ??= []).push(resolve));
-    }
-  }
-
-  private wakeCapacityWaiters(): void {
-    const waiters = this.capacityWaiters;
-    this.capacityWaiters = undefined;
-    for (const wake of waiters ?? []) wake();
+    this.gate.track(ctx);
   }
 
   untrackCall(ctx: JsonRpcCallContext): void {
-    this.running?.delete(ctx);
-    this.wakeCapacityWaiters();
-    const waiting = this.waiting;
-    while (waiting?.length && this.inFlight < this.limits.maxInFlightPerConnection) this.dispatch(waiting.shift()!);
-    if (this.paused && !waiting?.length && this.inFlight < this.limits.maxInFlightPerConnection) {
-      this.paused = false;
-      if (this.isOpen) this.socket.resume();
-    }
+    this.callGate?.untrack(ctx);
   }
 
-  /** Takes a subscription slot before the subscribe call's pipeline awaits; false at the limit. */
-  reserveSubscription(limit: number): boolean {
-    return (this.subscriptions ??= new ConnectionSubscriptions()).reserve(limit);
-  }
-
-  /** Gives back the slot of a subscribe call that failed. */
-  unreserveSubscription(): void {
-    this.subscriptions?.unreserve();
+  /** For a batch's next item: undefined when an in-flight slot is free, else a Promise that settles once one is. */
+  whenCapacity(): Promise<void> | undefined {
+    return this.callGate?.whenCapacity();
   }
 
   /**
-   * Registers a subscription in its reserved slot; `start()` begins consuming
-   * (after its id was sent). Starts wait while the outbox is busy, so a batch
-   * of replaying subscriptions is spread over turns instead of one long block.
+   * Its subscriptions. A subscribe call reserves a slot before its pipeline
+   * awaits; starts wait while the outbox is busy, so a batch of replaying
+   * subscriptions is spread over turns instead of one long block.
    */
-  addSubscription(source: SubscriptionSource, observer: (id: string) => SourceObserver): { id: string; start(): void } {
-    return (this.subscriptions ??= new ConnectionSubscriptions()).add(source, observer, (start) => this.outbox.whenIdle(start));
+  get subscriptions(): ConnectionSubscriptions {
+    return (this.subscriptionSet ??= new ConnectionSubscriptions((start) => this.outbox.whenIdle(start)));
   }
 
   unsubscribe(id: string): boolean {
-    return this.subscriptions?.unsubscribe(id) ?? false;
+    return this.subscriptionSet?.unsubscribe(id) ?? false;
   }
 
   /** Releases everything tied to the connection. Idempotent. */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    clearTimeout(this.expiryTimer);
-    this.subscriptions?.stopAll();
-    this.waiting = undefined;
+    this.expiry?.clear();
+    this.subscriptionSet?.stopAll();
     this.outboxInstance?.discard();
-    this.wakeCapacityWaiters();
-    for (const ctx of this.running ?? []) ctx.abort(new Error('Connection closed'));
-    this.running?.clear();
+    for (const ctx of this.callGate?.close() ?? []) ctx.abort(new Error('Connection closed'));
     this.clientRequests?.rejectAll();
     await Promise.all([...this.topics].map((topic) => this.leave(topic)));
   }

@@ -17,7 +17,7 @@ import { ThrottledLogger } from '../utils/throttled-logger.js';
 import { HeartbeatMonitor } from './heartbeat.monitor.js';
 import { rawDataToText } from './raw-data.util.js';
 import { JsonRpcCloseCode } from '../protocol/close-codes.js';
-import { refuseUpgrade, REFUSALS, type UpgradeRefusal } from './upgrade-response.util.js';
+import { closeAccepted, refuseUpgrade, REFUSALS, type UpgradeRefusal } from './upgrade-response.util.js';
 
 type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
@@ -158,12 +158,7 @@ export class JsonRpcWsTransport implements OnApplicationBootstrap, BeforeApplica
    */
   private refuse(request: IncomingMessage, socket: Duplex, head: Buffer, refusal: UpgradeRefusal): void {
     if (!this.options.acceptThenClose || !this.server || socket.destroyed) return refuseUpgrade(socket, refusal.status, refusal.headers);
-    this.server.handleUpgrade(request, socket, head, (ws) => {
-      ws.on('error', () => undefined);
-      ws.close(refusal.code, refusal.reason);
-      // Not registered anywhere: a peer that never answers the close must not keep the socket.
-      setTimeout(() => ws.terminate(), 2000).unref();
-    });
+    this.server.handleUpgrade(request, socket, head, (ws) => closeAccepted(ws, refusal));
   }
 
   private onConnection(socket: WebSocket, request: IncomingMessage, principal: JsonRpcPrincipal | undefined): void {

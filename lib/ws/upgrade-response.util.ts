@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import type { WebSocket } from 'ws';
 import type { Duplex } from 'node:stream';
 import { JsonRpcCloseCode } from '../protocol/close-codes.js';
 
@@ -25,4 +26,12 @@ export function refuseUpgrade(socket: Duplex, status: number, headers: Record<st
   socket.on('error', () => socket.destroy());
   const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
   socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Length: 0\r\n${extra}\r\n`);
+}
+
+/** `acceptThenClose`: the upgraded socket is closed at once with the refusal's code, which browsers can read. */
+export function closeAccepted(ws: WebSocket, refusal: UpgradeRefusal): void {
+  ws.on('error', () => undefined);
+  ws.close(refusal.code, refusal.reason);
+  // Not registered anywhere: a peer that never answers the close must not keep the socket.
+  setTimeout(() => ws.terminate(), 2000).unref();
 }
