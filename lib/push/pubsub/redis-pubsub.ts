@@ -81,6 +81,7 @@ export class RedisPubSub implements JsonRpcPubSub {
 
   async publish(topic: string, message: string): Promise<void> {
     const { client } = this.options;
+    if (client.status === 'wait') await client.connect().catch(() => undefined); // lazyConnect: the first use connects
     if (this.whenDisconnected === 'reject' && client.status !== 'ready') {
       throw new Error(`Redis is not connected (${client.status}): message to topic "${topic}" was not published`);
     }
@@ -91,6 +92,8 @@ export class RedisPubSub implements JsonRpcPubSub {
   async subscribe(topic: string, onMessage: (message: string) => void): Promise<void> {
     const channel = this.prefix + topic;
     this.handlers.set(channel, onMessage);
+    // lazyConnect: the first use connects, and 'ready' subscribes the whole set.
+    if (this.subscriber.status === 'wait') this.subscriber.connect().catch(() => undefined);
     if (this.subscriber.status !== 'ready') return;
     await this.subscriber.subscribe(channel).catch((error: Error) => this.logger.warn(`subscribe "${topic}" (retried on reconnect): ${error.message}`));
   }
