@@ -24,7 +24,6 @@ type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) 
 /** The subprotocol we answer with when the client offers it (never a `bearer.` one). */
 const SUBPROTOCOL = 'json-rpc';
 
-
 /**
  * WebSocket endpoint on the app's own HTTP server, with a `ws` server of its
  * own (noServer) rather than a Nest gateway: a gateway cannot answer -32700
@@ -104,7 +103,12 @@ export class JsonRpcWsTransport implements OnApplicationBootstrap, BeforeApplica
     if (requestPath(request.url) === this.options.path && this.server) {
       this.admit(request, socket, head).catch((error: unknown) => {
         this.logger.error(error);
-        this.refuse(request, socket, head, REFUSALS.internal);
+        // The upgrade may be half done: a second handleUpgrade would throw here, unhandled.
+        try {
+          this.refuse(request, socket, head, REFUSALS.internal);
+        } catch {
+          socket.destroy();
+        }
       });
       return;
     }
