@@ -2,7 +2,7 @@ import { isThenable } from '../utils/is-thenable.js';
 import { JsonRpcErrorCode } from './error-codes.js';
 import type { JsonRpcId, JsonRpcResponse } from './json-rpc.types.js';
 import type { ParsedMessage } from './parse-message.js';
-import { errorResponse, joinBatch, serializeResponse, standardError } from './response.js';
+import { errorResponse, joinBatch, serializeResponse, serializeWithin, standardError } from './response.js';
 import type { ClientResponse, MessageItem, RpcCall } from './validate-request.js';
 
 /** Runs one call and answers it; expected never to reject (errors are responses). */
@@ -19,13 +19,9 @@ const OVER = Symbol('over');
 /** A batch item left unrun because the answer was already over budget. */
 const NOT_RUN = Symbol('notRun');
 
-/**
- * Serializes within `budget` bytes: a string result longer than the budget is
- * known to be over without building its JSON (the common way to amplify).
- */
-function serializeWithin(response: JsonRpcResponse, budget: number): string | typeof OVER {
-  if ('result' in response && typeof response.result === 'string' && response.result.length > budget) return OVER;
-  return serializeResponse(response);
+/** Serializes within `budget`, or OVER without building the rest (response.ts, serializeWithin). */
+function serializeBounded(response: JsonRpcResponse, budget: number): string | typeof OVER {
+  return serializeWithin(response, budget) ?? OVER;
 }
 
 /** The text answering one item; synchronous when its call was. */
@@ -44,9 +40,9 @@ function answer(item: MessageItem, execute: CallExecutor, receive: ResponseRecei
   } catch {
     response = internalError(item);
   }
-  if (!isThenable(response)) return item.isNotification ? undefined : serializeWithin(response, budget);
+  if (!isThenable(response)) return item.isNotification ? undefined : serializeBounded(response, budget);
   return Promise.resolve(response).then(
-    (settled) => (item.isNotification ? undefined : serializeWithin(settled, budget)),
+    (settled) => (item.isNotification ? undefined : serializeBounded(settled, budget)),
     () => (item.isNotification ? undefined : serializeResponse(internalError(item))),
   );
 }

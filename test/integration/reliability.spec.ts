@@ -160,6 +160,20 @@ describe('amplification: work and memory per message bounded by the limits', () 
     await stillServing(server);
   });
 
+  it('a result that is small in memory but huge as JSON is given up once over budget, not built whole', async () => {
+    server = await appWith({});
+    const sampling = sampler();
+    const reply = await postRaw(server.httpUrl, JSON.stringify(request('limits.shared', [600], 's')));
+    const { rssMB, blockedMs } = sampling.stop();
+    figure('600 x the same 1 MB string (more JSON than V8 can hold in a string): RSS growth MB', rssMB);
+    figure('600 x the same 1 MB string (more JSON than V8 can hold in a string): longest event-loop block ms', blockedMs);
+    expect(reply.json).toMatchObject({ error: { code: -32013, data: { maxBytes: 5 * 1024 * 1024 } }, id: 's' });
+    const ws = await TestWsClient.connect(server.wsUrl);
+    expect(await ws.request(request('limits.shared', [4], 'fits'))).toMatchObject({ result: { items: expect.any(Array) } });
+    await ws.close();
+    await stillServing(server);
+  });
+
   it('the same batch over WebSocket', async () => {
     server = await appWith({ limits: { ratePerSecond: 1000, rateBurst: 1000 } });
     guardStats.bigCalls = 0;
