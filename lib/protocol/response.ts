@@ -42,6 +42,37 @@ export function serializeResponse(response: JsonRpcSuccessResponse | JsonRpcErro
   }
 }
 
+/** Thrown inside JSON.stringify to stop it: the text would be over budget. */
+const OVER_BUDGET = new Error('over budget');
+
+/**
+ * Serializes one response within `budget` bytes, counting as it goes: a result
+ * over the budget is given up as soon as that is certain, instead of being
+ * built whole (a 100 MB result would otherwise cost 100 MB and its CPU to be
+ * refused). Returns undefined when over. The count is a lower bound of the
+ * UTF-8 size (quotes and separators, no escapes), so nothing that fits is
+ * refused; the caller checks the exact size of what comes back.
+ * Primitive results take the plain path: they cannot be large.
+ */
+export function serializeWithin(response: JsonRpcSuccessResponse | JsonRpcErrorResponse, budget: number): string | undefined {
+  const result = 'result' in response ? response.result : undefined;
+  if (typeof result === 'string') return result.length > budget ? undefined : serializeResponse(response);
+  if (typeof result !== 'object' || result === null || budget === Infinity) return serializeResponse(response);
+  let size = 0;
+  try {
+    return JSON.stringify(response, function (this: unknown, key: string, value: unknown) {
+      if (Array.isArray(this)) size += 1;
+      else if (value !== undefined && typeof value !== 'function' && typeof value !== 'symbol') size += key.length + 3;
+      if (typeof value === 'string') size += value.length + 2;
+      else if (typeof value === 'number') size += 1;
+      if (size > budget) throw OVER_BUDGET;
+      return value;
+    });
+  } catch (error) {
+    return error === OVER_BUDGET ? undefined : serializeResponse(response); // BigInt, cycles: its usual answer
+  }
+}
+
 /** Joins serialized items: one item stays an object, several become an array. */
 export function joinBatch(items: readonly string[]): string {
   return '[' + items.join(',') + ']';
