@@ -282,6 +282,12 @@ export class RpcConnection implements JsonRpcConnection {
     if (this.running.size >= this.limits.maxInFlightPerConnection) this.pause();
   }
 
+  /** The running call with this request id (`rpc.cancel`); at most `maxInFlightPerConnection` to look through. */
+  runningCall(id: string | number): JsonRpcCallContext | undefined {
+    for (const ctx of this.running ?? []) if (ctx.id === id) return ctx;
+    return undefined;
+  }
+
   untrackCall(ctx: JsonRpcCallContext): void {
     this.running?.delete(ctx);
     const waiting = this.waiting;

@@ -1,0 +1,294 @@
+import type { JsonRpcParams } from '../protocol/json-rpc.types.js';
+import { JsonRpcTransportError, NotConnectedError, UnsupportedOperationError, type ConnectionClosedError } from './client.errors.js';
+import type { CallOptions, JsonRpcClientOptions, JsonRpcClientState, JsonRpcCredentials } from './client-options.interface.js';
+import type { ClientSubscription } from './client-subscription.js';
+import { Emitter } from './emitter.js';
+import { HttpLink } from './http-link.js';
+import { parseIncoming, toErrorObject, type Incoming } from './incoming.js';
+import { PendingCalls, type PendingCall } from './pending-calls.js';
+import { Reauthenticator } from './reauthenticator.js';
+import { createRpcProxy, type ProxyTarget, type SubscriptionKeys } from './rpc-client-of.js';
+import { SubscriptionBook } from './subscription-book.js';
+import { WsLink } from './ws-link.js';
+
+/** Events of a client. */
+export type JsonRpcClientEvents = {
+  state: [JsonRpcClientState];
+  /** A server notification that is not a subscription's. */
+  notification: [method: string, params: unknown];
+  /** The client stopped for good on its own (auth refused twice, a `stop` close code, attempts exhausted). */
+  error: [Error];
+};
+
+/** An item of `batch()`: a call, or a notification with `notification: true`. */
+export interface BatchItem {
+  method: string;
+  params?: JsonRpcParams;
+  notification?: boolean;
+}
+
+/** A server -> client method: its return value (or Promise) is the answer. */
+export type RpcHandler = (params: unknown) => unknown;
+
+const frame = (method: string, params: JsonRpcParams | undefined, id?: number): string =>
+  JSON.stringify(params === undefined ? { jsonrpc: '2.0', method, id } : { jsonrpc: '2.0', method, params, id });
+
+/**
+ * A JSON-RPC 2.0 client over WebSocket (`ws://`, `wss://`) or HTTP (`http://`,
+ * `https://`), for browsers and Node. See README "Client".
+ *
+ * @publicApi
+ */
+export class JsonRpcClient extends Emitter<JsonRpcClientEvents> {
+  private readonly pending = new PendingCalls((call) => this.cancelled(call));
+  private readonly ws: WsLink | undefined;
+  private readonly http: HttpLink | undefined;
+  private readonly httpAborts = new Map<number, AbortController>();
+  private readonly handlers = new Map<string, RpcHandler>();
+  private readonly book: SubscriptionBook;
+  private readonly reauth: Reauthenticator;
+  private readonly maxBatch: number;
+  private outbox: PendingCall[] | undefined;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private nextId = 1;
+
+  constructor(private readonly options: JsonRpcClientOptions) {
+    super();
+    const auto = options.autoBatch;
+    this.maxBatch = auto ? (typeof auto === 'object' ? (auto.maxSize ?? 100) : 100) : 0;
+    this.book = new SubscriptionBook({
+      subscribe: (method, params, onId) =>
+        this.send(method, params, { timeoutMs: this.options.timeoutMs, idempotent: true }, (id) => typeof id === 'string' && onId(id)),
+      unsubscribe: (id) => this.notify('rpc.unsubscribe', [id]),
+    });
+    this.reauth = new Reauthenticator(options, (token) => this.call<{ expiresAt?: number | null }>('rpc.authenticate', { token }));
+    if (/^wss?:/i.test(options.url)) {
+      this.ws = new WsLink(options, {
+        credentials: async () => (await options.auth?.()) as JsonRpcCredentials | undefined,
+        opened: (credentials) => this.opened(credentials),
+        message: (text) => this.received(text),
+        dropped: (error) => this.dropped(error),
+        stopped: (why) => this.stopped(why),
+        state: (state) => this.emit('state', state),
+      });
+      if (!options.lazy) this.ws.start();
+    } else {
+      this.http = new HttpLink(options);
+    }
+  }
+
+  /** `idle` (lazy or idle-closed), `connecting`, `open`, `reconnecting` or `closed`. HTTP is always `open`. */
+  get state(): JsonRpcClientState {
+    return this.ws ? this.ws.state : 'open';
+  }
+
+  /** Calls `method`; resolves with its result, rejects with JsonRpcError (from the server) or a transport error. */
+  call<T = unknown>(method: string, params?: JsonRpcParams, options: CallOptions = {}): Promise<T> {
+    return this.send(method, params, options) as Promise<T>;
+  }
+
+  /** Sends a notification (no answer). Dropped silently when not connected: a notification promises nothing. */
+  notify(method: string, params?: JsonRpcParams): void {
+    const text = frame(method, params);
+    if (this.http) return void this.http.post(text, undefined).catch(() => undefined);
+    if (this.ws?.isOpen) this.ws.send(text);
+  }
+
+  /** One batch; each item settles on its own, in order (notifications as `fulfilled` with `undefined`). */
+  batch(items: readonly BatchItem[], options: CallOptions = {}): Promise<PromiseSettledResult<unknown>[]> {
+    const calls: Array<Promise<unknown>> = [];
+    const texts: string[] = [];
+    const spawned: PendingCall[] = [];
+    for (const item of items) {
+      if (item.notification) {
+        texts.push(frame(item.method, item.params));
+        calls.push(Promise.resolve(undefined));
+        continue;
+      }
+      const id = this.nextId++;
+      const text = frame(item.method, item.params, id);
+      texts.push(text);
+      calls.push(this.pending.add({ id, method: item.method, text, timeoutMs: this.timeoutOf(options), signal: options.signal, idempotent: options.idempotent }));
+      const call = this.pending.get(id);
+      if (call) spawned.push(call);
+    }
+    if (this.ready(spawned)) this.transmit(spawned, `[${texts.join(',')}]`);
+    return Promise.allSettled(calls);
+  }
+
+  /** Subscribes to a `@RpcSubscription` method (WebSocket only). */
+  subscribe<T = unknown>(method: string, params?: JsonRpcParams): ClientSubscription<T> {
+    if (this.http) throw new UnsupportedOperationError(`"${method}": subscriptions need a WebSocket connection (ws:// or wss://)`);
+    this.touch();
+    return this.book.open<T>(method, params);
+  }
+
+  /** Answers server -> client requests for `method` (WebSocket only); returns a function that removes the handler. */
+  handle(method: string, handler: RpcHandler): () => void {
+    if (this.http) throw new UnsupportedOperationError(`"${method}": server -> client requests need a WebSocket connection`);
+    this.handlers.set(method, handler);
+    return () => this.handlers.get(method) === handler && this.handlers.delete(method);
+  }
+
+  /**
+   * A typed view of a namespace: `client.proxy<RpcClientOf<OrdersRpc>>('order', 'watch').submit(dto)`.
+   * List the members that are subscriptions (the compiler insists when the type has any).
+   */
+  proxy<P>(namespace: string, ...subscriptions: [SubscriptionKeys<P>] extends [never] ? [] : [SubscriptionKeys<P>, ...SubscriptionKeys<P>[]]): P {
+    return createRpcProxy<P>(this as ProxyTarget, namespace, subscriptions as readonly string[]);
+  }
+
+  /** Opens the connection now (lazy clients) and resolves once it is open. */
+  connect(): Promise<void> {
+    if (!this.ws || this.ws.isOpen) return Promise.resolve();
+    this.ws.start();
+    return new Promise((resolve, reject) => {
+      const off = this.on('state', (state) => {
+        if (state === 'open') resolve(off());
+        if (state === 'closed') {
+          off();
+          reject(new NotConnectedError('Connection closed before it opened'));
+        }
+      });
+    });
+  }
+
+  /** Closes for good: pending calls reject with NotConnectedError, subscriptions end. */
+  async close(): Promise<void> {
+    this.ws?.close('closed');
+    if (!this.ws) this.stopped(undefined);
+  }
+
+  private send(method: string, params: JsonRpcParams | undefined, options: CallOptions, onResult?: (result: unknown) => void): Promise<unknown> {
+    const id = this.nextId++;
+    const text = frame(method, params, id);
+    const done = this.pending.add({ id, method, text, timeoutMs: this.timeoutOf(options), signal: options.signal, idempotent: options.idempotent, onResult });
+    const call = this.pending.get(id);
+    if (call !== undefined && this.ready([call])) this.enqueue(call);
+    return done;
+  }
+
+  private timeoutOf(options: CallOptions): number {
+    return options.timeoutMs ?? this.options.timeoutMs ?? 30_000;
+  }
+
+  /** True when `calls` can go out now; otherwise they wait (queued) or were rejected. */
+  private ready(calls: PendingCall[]): boolean {
+    this.touch();
+    if (!this.ws || this.ws.isOpen) return true;
+    const state = this.ws.state;
+    const queued = this.pending.size - calls.length; // a close estimate; exact would cost a scan per call
+    if (state === 'closed' || this.options.offline === 'reject' || queued >= (this.options.maxQueue ?? 100)) {
+      const error = new NotConnectedError(state === 'closed' ? 'The client is closed' : `Not connected (${state})`);
+      for (const call of calls) this.pending.fail(call.id, error);
+      return false;
+    }
+    this.ws.start();
+    return false;
+  }
+
+  private enqueue(call: PendingCall): void {
+    if (this.maxBatch === 0) return this.transmit([call], call.text);
+    if (this.outbox === undefined) {
+      this.outbox = [];
+      queueMicrotask(() => this.flushOutbox());
+    }
+    this.outbox.push(call);
+  }
+
+  /** Calls made in one tick leave together, in batches no larger than `maxSize`. */
+  private flushOutbox(): void {
+    const calls = this.outbox ?? [];
+    this.outbox = undefined;
+    for (let i = 0; i < calls.length; i += this.maxBatch) {
+      const chunk = calls.slice(i, i + this.maxBatch).filter((call) => this.pending.get(call.id) === call);
+      if (chunk.length > 0) this.transmit(chunk, chunk.length === 1 ? chunk[0]!.text : `[${chunk.map((c) => c.text).join(',')}]`);
+    }
+  }
+
+  private transmit(calls: PendingCall[], text: string): void {
+    for (const call of calls) call.sent = true;
+    if (this.ws) return this.ws.send(text);
+    const controller = new AbortController();
+    if (calls.length === 1) this.httpAborts.set(calls[0]!.id, controller);
+    this.http!.post(text, controller.signal).then(
+      (body) => {
+        for (const item of body === undefined ? [] : parseIncoming(body)) {
+          // An answer with id null (auth refused, parse error) concerns the whole body.
+          if (item.kind === 'response' && item.id === null) for (const call of calls) this.pending.settle(call.id, undefined, item.error);
+          else this.dispatchIncoming(item);
+        }
+        const unanswered = new JsonRpcTransportError('The server sent no answer for this call');
+        for (const call of calls) this.pending.fail(call.id, unanswered);
+      },
+      (error: Error) => {
+        for (const call of calls) this.pending.fail(call.id, error);
+      },
+    ).finally(() => calls.length === 1 && this.httpAborts.delete(calls[0]!.id));
+  }
+
+  /** Timeout or abort: tell the server (`rpc.cancel` over WS, abort the fetch over HTTP). */
+  private cancelled(call: PendingCall): void {
+    if (!call.sent) return;
+    if (this.ws?.isOpen) this.ws.send(frame('rpc.cancel', { id: call.id }));
+    this.httpAborts.get(call.id)?.abort();
+  }
+
+  private received(text: string): void {
+    for (const item of parseIncoming(text)) this.dispatchIncoming(item);
+  }
+
+  private dispatchIncoming(item: Incoming): void {
+    if (item.kind === 'response') return void this.pending.settle(item.id, item.result, item.error);
+    if (item.kind === 'notification') {
+      if (!this.book.route(item.params)) this.emit('notification', item.method, item.params);
+      return;
+    }
+    this.answerServer(item.id, item.method, item.params);
+  }
+
+  /** A server -> client request: the handler's result or error goes back with the server's id. */
+  private answerServer(id: unknown, method: string, params: unknown): void {
+    const handler = this.handlers.get(method);
+    const reply = (body: object) => this.ws?.isOpen && this.ws.send(JSON.stringify({ jsonrpc: '2.0', ...body, id }));
+    if (handler === undefined) return void reply({ error: { code: -32601, message: 'Method not found' } });
+    new Promise((resolve) => resolve(handler(params))).then(
+      (result) => reply({ result: result === undefined ? null : result }),
+      (error: unknown) => reply({ error: toErrorObject(error) }),
+    );
+  }
+
+  private opened(credentials: JsonRpcCredentials | undefined): void {
+    this.book.resubscribe();
+    const unsent: PendingCall[] = [];
+    for (const call of this.pending.values()) if (!call.sent) unsent.push(call);
+    for (const call of unsent) this.enqueue(call);
+    this.reauth.schedule(credentials);
+  }
+
+  private dropped(error: ConnectionClosedError): void {
+    this.reauth.cancel();
+    this.book.dropped();
+    this.pending.dropped(error);
+  }
+
+  private stopped(why: Error | undefined): void {
+    clearTimeout(this.idleTimer);
+    const error = why ?? new NotConnectedError('The client is closed');
+    this.pending.rejectAll(error);
+    this.book.failAll(error);
+    if (why) this.emit('error', why);
+  }
+
+  /** Idle close: after `idleCloseMs` with no call in flight and no subscription, close until the next call. */
+  private touch(): void {
+    const idleMs = this.options.idleCloseMs;
+    if (!this.ws || !idleMs) return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      if (this.pending.size === 0 && this.book.size === 0 && this.ws!.isOpen) this.ws!.close('idle');
+      else this.touch();
+    }, idleMs);
+    (this.idleTimer as { unref?: () => void }).unref?.();
+  }
+}
