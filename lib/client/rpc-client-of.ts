@@ -10,29 +10,52 @@ interface ObservableLike<V> {
 type Handler = (...args: never[]) => unknown;
 
 /** What a handler's return value means on the wire: a stream (subscription) or a result. */
-type StreamOf<R> = R extends ObservableLike<infer V> ? V : R extends AsyncIterable<infer V> ? V : never;
+type StreamOf<R> = R extends ObservableLike<infer V> ? EventValue<V> : R extends AsyncIterable<infer V> ? EventValue<V> : never;
+/** An `RpcEvent` travels as its value (its id as `eventId`). */
+type EventValue<V> = V extends { readonly value: infer X; readonly eventId: string | number } ? X : V;
 type IsStream<R> = [StreamOf<Awaited<R>>] extends [never] ? false : true;
 
+type Primitive = string | number | boolean | bigint | symbol | null | undefined;
+
+/** A `JsonRpcContext` (`@RpcCtx()`), recognised by shape: lib/client imports nothing from the server. */
+interface ContextShape {
+  transport: 'ws' | 'http';
+  isNotification: boolean;
+  signal: AbortSignal;
+}
+
+/** Can this parameter be the params? JSON-RPC params are an object or an array; injected values are not sent. */
+type IsParamsSlot<P, Injected> = [P] extends [Primitive] ? false : [P] extends [ContextShape | Injected] ? false : true;
+
+type FindParams<A extends readonly unknown[], Injected> = A extends readonly [infer Head, ...infer Rest]
+  ? IsParamsSlot<Head, Injected> extends true
+    ? Head
+    : FindParams<Rest, Injected>
+  : undefined;
+
 /**
- * The params of a handler: by convention its **first** parameter (put
- * `@RpcParams()` first; `@RpcCtx()`, `@RpcId()` and the rest come after and
- * are not sent). A handler without parameters takes no params.
+ * The params of a handler, by convention: its **first object-typed parameter**
+ * that is not injected. Primitives (`@RpcId()`, `@RpcLastEventId()`, one
+ * `@RpcParams('key')` property) and a `JsonRpcContext` are skipped, and so are
+ * the types listed in `Injected` (what your own param decorators inject, e.g.
+ * `@CurrentUser() user: User`). No such parameter: the method takes no params.
  */
-export type RpcParamsOf<F> = F extends (...args: infer A) => unknown ? (A extends [] ? undefined : A[0]) : never;
+export type RpcParamsOf<F, Injected = never> = F extends (...args: infer A) => unknown ? FindParams<Required<A>, Injected> : never;
 
 /** The result a call resolves with: Promise and Observable unwrapped. */
 export type RpcResultOf<F> = F extends (...args: never[]) => infer R ? Awaited<R> : never;
 
 type ParamsArgs<P> = [P] extends [undefined] ? [params?: undefined] : undefined extends P ? [params?: P] : [params: P];
 
-type ClientMember<F> = F extends (...args: never[]) => infer R
+type ClientMember<F, Injected> = F extends (...args: never[]) => infer R
   ? IsStream<R> extends true
-    ? (...args: ParamsArgs<RpcParamsOf<F>>) => ClientSubscription<StreamOf<Awaited<R>>>
-    : (...args: [...ParamsArgs<RpcParamsOf<F>>, options?: CallOptions]) => Promise<Awaited<R>>
+    ? (...args: ParamsArgs<RpcParamsOf<F, Injected>>) => ClientSubscription<StreamOf<Awaited<R>>>
+    : (...args: [...ParamsArgs<RpcParamsOf<F, Injected>>, options?: CallOptions]) => Promise<Awaited<R>>
   : never;
 
 /**
- * The client-side view of a server class: `client.proxy<RpcClientOf<OrdersRpc>>('order')`.
+ * The client-side view of a server class: `client.proxy<RpcClientOf<OrdersRpc>>('order')`
+ * (`RpcClientOf<OrdersRpc, User>` when a param decorator injects a `User`; see RpcParamsOf).
  * Methods that return a value, a Promise or (from `@RpcMethod`) anything else
  * become `(params, options?) => Promise<result>`; methods returning an
  * Observable or AsyncIterable (`@RpcSubscription`) become
@@ -40,8 +63,8 @@ type ClientMember<F> = F extends (...args: never[]) => infer R
  *
  * @publicApi
  */
-export type RpcClientOf<T> = {
-  [K in keyof T as T[K] extends Handler ? K : never]: ClientMember<T[K]>;
+export type RpcClientOf<T, Injected = never> = {
+  [K in keyof T as T[K] extends Handler ? K : never]: ClientMember<T[K], Injected>;
 };
 
 /** The member names of a proxy type that are subscriptions. */
