@@ -16,3 +16,17 @@ export class RpcEvent<T = unknown> {
 export function rpcEvent<T>(value: T, eventId: string | number): RpcEvent<T> {
   return new RpcEvent(value, eventId);
 }
+
+/**
+ * Emitted by a resumable subscription that cannot replay everything after the
+ * client's `lastEventId` (its window no longer has it): sent as
+ * `{ subscription, gap: missed | true }` so the client knows it resumed with a gap.
+ *
+ * @publicApi
+ */
+export class RpcGap {
+  constructor(
+    /** How many events were lost, when known. */
+    readonly missed?: number,
+  ) {}
+}

@@ -134,6 +134,27 @@ describe('reconnect', () => {
     expect(resumes).toEqual([{ lastEventId: expect.any(Number), resumed: true }]);
   });
 
+  it('a resume the server cannot replay in full reports the gap (RpcGap)', async () => {
+    const client = wsClient(server.wsUrl, { auth: () => 'erin', reconnect: { baseDelayMs: 10, maxDelayMs: 50 } });
+    const sub = client.subscribe<number>('t.numbers', { to: 40, everyMs: 2, forgetBefore: 30 });
+    const events: unknown[] = [];
+    sub.on('resubscribed', (info) => events.push(info));
+    sub.on('gap', (info) => events.push(info));
+    let kicked = false;
+    const values: number[] = [];
+    for await (const value of sub) {
+      values.push(value);
+      if (value === 10 && !kicked) {
+        kicked = true;
+        void client.call('t.kick', { code: JsonRpcCloseCode.GoingAway });
+      }
+    }
+    const resumedAt = values.indexOf(30);
+    expect(values.slice(resumedAt)).toEqual([30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40]);
+    expect(values.slice(0, resumedAt)).toEqual(Array.from({ length: resumedAt }, (_, i) => i + 1));
+    expect(events).toEqual([{ lastEventId: resumedAt, resumed: true }, { missed: 29 - resumedAt }]);
+  });
+
   it('an upgrade refused with 503 (connection limit) reconnects with backoff until there is room', async () => {
     const limited = await startApp(clientTestModule({ limits: { maxConnections: 1 } }));
     try {
