@@ -19,6 +19,7 @@ export type {
   WebSocketConstructor,
   WebSocketLike,
 } from './client-options.interface.js';
+export type { ReconnectInfo } from './ws-link.js';
 export { ClientSubscription, type SubscriptionEvents, type SubscriptionObserver, type Unsubscribable } from './client-subscription.js';
 export type { RpcClientOf, RpcParamsOf, RpcResultOf, SubscriptionKeys } from './rpc-client-of.js';
 export { JsonRpcCloseCode, closeAction, type CloseAction } from '../protocol/close-codes.js';

@@ -9,13 +9,15 @@ import { PendingCalls, type PendingCall } from './pending-calls.js';
 import { Reauthenticator } from './reauthenticator.js';
 import { createRpcProxy, type ProxyTarget, type SubscriptionKeys } from './rpc-client-of.js';
 import { SubscriptionBook } from './subscription-book.js';
-import { WsLink } from './ws-link.js';
+import { WsLink, type ReconnectInfo } from './ws-link.js';
 
 /** Events of a client. */
 export type JsonRpcClientEvents = {
   state: [JsonRpcClientState];
   /** A server notification that is not a subscription's. */
   notification: [method: string, params: unknown];
+  /** A reconnect is scheduled (for "reconnecting in 3 s" in a UI). */
+  reconnect: [ReconnectInfo];
   /** The client stopped for good on its own (auth refused twice, a `stop` close code, attempts exhausted). */
   error: [Error];
 };
@@ -70,6 +72,7 @@ export class JsonRpcClient extends Emitter<JsonRpcClientEvents> {
         dropped: (error) => this.dropped(error),
         stopped: (why) => this.stopped(why),
         state: (state) => this.emit('state', state),
+        reconnecting: (info) => this.emit('reconnect', info),
       });
       if (!options.lazy) this.ws.start();
     } else {

@@ -21,6 +21,15 @@ export interface LinkHandler {
   /** No reconnect follows (state `closed`): everything still waiting fails; `why` is undefined when the user closed. */
   stopped(why: Error | undefined): void;
   state(state: JsonRpcClientState): void;
+  /** A reconnect is scheduled in `delayMs`. */
+  reconnecting(info: ReconnectInfo): void;
+}
+
+/** A scheduled reconnect: the attempt number (1 = first after the drop), its wait and the close that caused it. */
+export interface ReconnectInfo {
+  attempt: number;
+  delayMs: number;
+  closeCode: number;
 }
 
 const ABNORMAL = 1006;
@@ -164,6 +173,7 @@ export class WsLink {
     this.handler.dropped(dropError);
     this.setState('reconnecting');
     const delay = action === 'reauthenticate' ? 0 : this.backoff.next();
+    this.handler.reconnecting({ attempt: this.backoff.attempts, delayMs: delay, closeCode: code });
     this.retryTimer = setTimeout(() => void this.connect('reconnecting'), delay);
   }
 
