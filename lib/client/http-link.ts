@@ -17,7 +17,8 @@ export class HttpLink {
   constructor(private readonly options: JsonRpcClientOptions) {
     const impl = options.fetch ?? (globalThis as { fetch?: typeof fetch }).fetch;
     if (impl === undefined) throw new TypeError('No fetch implementation: pass { fetch }');
-    this.fetchImpl = impl;
+    // Browsers throw "Illegal invocation" when fetch is called as a method of another object.
+    this.fetchImpl = (input, init) => impl(input, init);
   }
 
   /** The response body (undefined for 204), or a transport error. */
