@@ -115,10 +115,12 @@ export class WsLink {
     if (this.current !== state) return; // closed meanwhile
     const { token, ticket } = credentialParts(credentials);
     const url = ticket === undefined ? this.options.url : `${this.options.url}${this.options.url.includes('?') ? '&' : '?'}ticket=${encodeURIComponent(ticket)}`;
-    const protocols = ['json-rpc'];
+    // No subprotocol unless a token rides on one: `ws` (like RFC 6455) fails a handshake whose
+    // offered subprotocols the server did not answer, and other servers know none of ours.
+    const protocols: string[] = [];
     let socketOptions: object | undefined;
     if (token !== undefined && this.options.tokenIn === 'header') socketOptions = { headers: { authorization: `Bearer ${token}` } };
-    else if (token !== undefined) protocols.push(`bearer.${token}`);
+    else if (token !== undefined) protocols.push('json-rpc', `bearer.${token}`);
     let socket: WebSocketLike;
     try {
       socket = socketOptions ? new this.WebSocketImpl(url, protocols, socketOptions) : new this.WebSocketImpl(url, protocols);
