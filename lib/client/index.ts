@@ -1,5 +1,6 @@
 // nestjs-json-rpc/client: no Nest, no Node-only module (runs in browsers).
-export { JsonRpcClient, type BatchItem, type JsonRpcClientEvents, type RpcHandler } from './json-rpc-client.js';
+export { JsonRpcClient, type BatchItem, type JsonRpcClientEvents } from './json-rpc-client.js';
+export type { RpcHandler } from './server-handlers.js';
 export {
   ConnectionClosedError,
   ConnectionRefusedError,

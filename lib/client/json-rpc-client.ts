@@ -1,12 +1,14 @@
 import type { JsonRpcParams } from '../protocol/json-rpc.types.js';
-import { JsonRpcTransportError, NotConnectedError, UnsupportedOperationError, type ConnectionClosedError } from './client.errors.js';
+import { NotConnectedError, UnsupportedOperationError, type ConnectionClosedError } from './client.errors.js';
 import type { CallOptions, JsonRpcClientOptions, JsonRpcClientState, JsonRpcCredentials } from './client-options.interface.js';
 import type { ClientSubscription } from './client-subscription.js';
 import { Emitter } from './emitter.js';
 import { HttpLink } from './http-link.js';
-import { parseIncoming, toErrorObject, type Incoming } from './incoming.js';
+import { parseIncoming, type Incoming } from './incoming.js';
+import { Outbox } from './outbox.js';
 import { PendingCalls, type PendingCall } from './pending-calls.js';
 import { Reauthenticator } from './reauthenticator.js';
+import { ServerHandlers, type RpcHandler } from './server-handlers.js';
 import { createRpcProxy, type ProxyTarget, type SubscriptionKeys } from './rpc-client-of.js';
 import { SubscriptionBook } from './subscription-book.js';
 import { WsLink, type ReconnectInfo } from './ws-link.js';
@@ -29,9 +31,6 @@ export interface BatchItem {
   notification?: boolean;
 }
 
-/** A server -> client method: its return value (or Promise) is the answer. */
-export type RpcHandler = (params: unknown) => unknown;
-
 const frame = (method: string, params: JsonRpcParams | undefined, id?: number): string =>
   JSON.stringify(params === undefined ? { jsonrpc: '2.0', method, id } : { jsonrpc: '2.0', method, params, id });
 
@@ -45,19 +44,17 @@ export class JsonRpcClient extends Emitter<JsonRpcClientEvents> {
   private readonly pending = new PendingCalls((call) => this.cancelled(call));
   private readonly ws: WsLink | undefined;
   private readonly http: HttpLink | undefined;
-  private readonly httpAborts = new Map<number, AbortController>();
-  private readonly handlers = new Map<string, RpcHandler>();
+  private readonly serverHandlers = new ServerHandlers((text) => this.ws?.isOpen && this.ws.send(text));
   private readonly book: SubscriptionBook;
   private readonly reauth: Reauthenticator;
-  private readonly maxBatch: number;
-  private outbox: PendingCall[] | undefined;
+  private readonly outbox: Outbox;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private nextId = 1;
 
   constructor(private readonly options: JsonRpcClientOptions) {
     super();
     const auto = options.autoBatch;
-    this.maxBatch = auto ? (typeof auto === 'object' ? (auto.maxSize ?? 100) : 100) : 0;
+    this.outbox = new Outbox(auto ? (typeof auto === 'object' ? (auto.maxSize ?? 100) : 100) : 0, this.pending, (calls, text) => this.transmit(calls, text));
     this.book = new SubscriptionBook({
       subscribe: (method, params, onId) =>
         this.send(method, params, { timeoutMs: this.options.timeoutMs, idempotent: true }, (id) => typeof id === 'string' && onId(id)),
@@ -76,7 +73,7 @@ export class JsonRpcClient extends Emitter<JsonRpcClientEvents> {
       });
       if (!options.lazy) this.ws.start();
     } else {
-      this.http = new HttpLink(options);
+      this.http = new HttpLink(options, this.pending, (item) => this.dispatchIncoming(item));
     }
   }
 
@@ -129,8 +126,7 @@ export class JsonRpcClient extends Emitter<JsonRpcClientEvents> {
   /** Answers server -> client requests for `method` (WebSocket only); returns a function that removes the handler. */
   handle(method: string, handler: RpcHandler): () => void {
     if (this.http) throw new UnsupportedOperationError(`"${method}": server -> client requests need a WebSocket connection`);
-    this.handlers.set(method, handler);
-    return () => this.handlers.get(method) === handler && this.handlers.delete(method);
+    return this.serverHandlers.add(method, handler);
   }
 
   /**
@@ -167,7 +163,7 @@ export class JsonRpcClient extends Emitter<JsonRpcClientEvents> {
     const text = frame(method, params, id);
     const done = this.pending.add({ id, method, text, timeoutMs: this.timeoutOf(options), signal: options.signal, idempotent: options.idempotent, onResult });
     const call = this.pending.get(id);
-    if (call !== undefined && this.ready([call])) this.enqueue(call);
+    if (call !== undefined && this.ready([call])) this.outbox.enqueue(call);
     return done;
   }
 
@@ -190,51 +186,17 @@ export class JsonRpcClient extends Emitter<JsonRpcClientEvents> {
     return false;
   }
 
-  private enqueue(call: PendingCall): void {
-    if (this.maxBatch === 0) return this.transmit([call], call.text);
-    if (this.outbox === undefined) {
-      this.outbox = [];
-      queueMicrotask(() => this.flushOutbox());
-    }
-    this.outbox.push(call);
-  }
-
-  /** Calls made in one tick leave together, in batches no larger than `maxSize`. */
-  private flushOutbox(): void {
-    const calls = this.outbox ?? [];
-    this.outbox = undefined;
-    for (let i = 0; i < calls.length; i += this.maxBatch) {
-      const chunk = calls.slice(i, i + this.maxBatch).filter((call) => this.pending.get(call.id) === call);
-      if (chunk.length > 0) this.transmit(chunk, chunk.length === 1 ? chunk[0]!.text : `[${chunk.map((c) => c.text).join(',')}]`);
-    }
-  }
-
   private transmit(calls: PendingCall[], text: string): void {
     for (const call of calls) call.sent = true;
-    if (this.ws) return this.ws.send(text);
-    const controller = new AbortController();
-    if (calls.length === 1) this.httpAborts.set(calls[0]!.id, controller);
-    this.http!.post(text, controller.signal).then(
-      (body) => {
-        for (const item of body === undefined ? [] : parseIncoming(body)) {
-          // An answer with id null (auth refused, parse error) concerns the whole body.
-          if (item.kind === 'response' && item.id === null) for (const call of calls) this.pending.settle(call.id, undefined, item.error);
-          else this.dispatchIncoming(item);
-        }
-        const unanswered = new JsonRpcTransportError('The server sent no answer for this call');
-        for (const call of calls) this.pending.fail(call.id, unanswered);
-      },
-      (error: Error) => {
-        for (const call of calls) this.pending.fail(call.id, error);
-      },
-    ).finally(() => calls.length === 1 && this.httpAborts.delete(calls[0]!.id));
+    if (this.ws) this.ws.send(text);
+    else this.http!.transmit(calls, text);
   }
 
   /** Timeout or abort: tell the server (`rpc.cancel` over WS, abort the fetch over HTTP). */
   private cancelled(call: PendingCall): void {
     if (!call.sent) return;
     if (this.ws?.isOpen) this.ws.send(frame('rpc.cancel', { id: call.id }));
-    this.httpAborts.get(call.id)?.abort();
+    this.http?.abort(call.id);
   }
 
   private received(text: string): void {
@@ -247,25 +209,14 @@ export class JsonRpcClient extends Emitter<JsonRpcClientEvents> {
       if (!this.book.route(item.params)) this.emit('notification', item.method, item.params);
       return;
     }
-    this.answerServer(item.id, item.method, item.params);
-  }
-
-  /** A server -> client request: the handler's result or error goes back with the server's id. */
-  private answerServer(id: unknown, method: string, params: unknown): void {
-    const handler = this.handlers.get(method);
-    const reply = (body: object) => this.ws?.isOpen && this.ws.send(JSON.stringify({ jsonrpc: '2.0', ...body, id }));
-    if (handler === undefined) return void reply({ error: { code: -32601, message: 'Method not found' } });
-    new Promise((resolve) => resolve(handler(params))).then(
-      (result) => reply({ result: result === undefined ? null : result }),
-      (error: unknown) => reply({ error: toErrorObject(error) }),
-    );
+    this.serverHandlers.answer(item.id, item.method, item.params);
   }
 
   private opened(credentials: JsonRpcCredentials | undefined): void {
     this.book.resubscribe();
     const unsent: PendingCall[] = [];
     for (const call of this.pending.values()) if (!call.sent) unsent.push(call);
-    for (const call of unsent) this.enqueue(call);
+    for (const call of unsent) this.outbox.enqueue(call);
     this.reauth.schedule(credentials);
   }
 
