@@ -137,6 +137,15 @@ describe('client over WebSocket: subscriptions, notifications, server -> client 
     expect(seen).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
   });
 
+  it('buffers values that arrive before anyone consumes them', async () => {
+    const sub = client.subscribe<number>('t.burst', { count: 5 });
+    await sub.ready;
+    await client.call('t.echo', []); // the burst and its completion arrived before this answer
+    const seen: number[] = [];
+    for await (const value of sub) seen.push(value);
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
+  });
+
   it('is an interop Observable (rxjs from()) and tracks the last event id', async () => {
     const sub = client.subscribe<number>('t.numbers', { to: 5 });
     expect(await lastValueFrom(from(sub).pipe(take(5), toArray()))).toEqual([1, 2, 3, 4, 5]);

@@ -5,6 +5,10 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import swc from '@swc/core';
+import jestConfig from '../../jest.config.js';
+
+/** The very options jest transforms with, so the child process runs the same code. */
+const SWC_OPTIONS = jestConfig.transform['^.+\\.ts$'][1];
 
 export async function resolve(specifier, context, next) {
   if (specifier.endsWith('.js') && context.parentURL?.startsWith('file:') && (specifier.startsWith('.') || specifier.startsWith('file:'))) {
@@ -18,15 +22,6 @@ export async function resolve(specifier, context, next) {
 export async function load(url, context, next) {
   if (!url.startsWith('file:') || !url.endsWith('.ts')) return next(url, context);
   const filename = fileURLToPath(url);
-  const { code } = await swc.transform(await readFile(filename, 'utf8'), {
-    filename,
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-      target: 'es2022',
-      keepClassNames: true,
-    },
-    module: { type: 'es6' },
-  });
+  const { code } = await swc.transform(await readFile(filename, 'utf8'), { ...SWC_OPTIONS, filename, sourceMaps: false });
   return { format: 'module', source: code, shortCircuit: true };
 }
