@@ -33,6 +33,7 @@ export interface ReconnectInfo {
 }
 
 const ABNORMAL = 1006;
+const ignore = () => undefined;
 const PING = '{"jsonrpc":"2.0","method":"rpc.ping","id":"rpc.ping"}';
 const unref = (timer: ReturnType<typeof setTimeout>) => (timer as { unref?: () => void }).unref?.();
 
@@ -192,7 +193,12 @@ export class WsLink {
     this.socket = undefined;
     clearInterval(this.heartbeatTimer);
     this.heartbeatTimer = undefined;
-    if (socket) socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
+    if (socket) {
+      socket.onopen = socket.onmessage = socket.onclose = null;
+      // Not null: `ws` emits 'error' when a socket still connecting is closed, and an
+      // EventEmitter 'error' nobody listens to is thrown (it would crash a Node process).
+      socket.onerror = ignore;
+    }
     return socket;
   }
 

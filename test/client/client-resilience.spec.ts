@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { ConnectionClosedError, ConnectionRefusedError, JsonRpcCloseCode, type ClientSubscription } from '../../lib/client/index.js';
 import { Backoff } from '../../lib/client/backoff.js';
@@ -169,6 +169,23 @@ describe('reconnect', () => {
     } finally {
       await closeAll();
       await limited.close();
+    }
+  });
+
+  it('closing while the handshake is still pending is clean (ws would throw an unheard error event)', async () => {
+    const held: Socket[] = [];
+    const silent = createNetServer((socket) => held.push(socket)); // accepts TCP, never answers the upgrade
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = wsClient(`ws://127.0.0.1:${(silent.address() as AddressInfo).port}/rpc`);
+      const queued = client.call('anything');
+      await eventually(() => held.length > 0);
+      await client.close();
+      expect(client.state).toBe('closed');
+      await expect(queued).rejects.toMatchObject({ name: 'NotConnectedError' });
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 
