@@ -11,8 +11,8 @@ type Handler = (...args: never[]) => unknown;
 
 /** What a handler's return value means on the wire: a stream (subscription) or a result. */
 type StreamOf<R> = R extends ObservableLike<infer V> ? EventValue<V> : R extends AsyncIterable<infer V> ? EventValue<V> : never;
-/** An `RpcEvent` travels as its value (its id as `eventId`). */
-type EventValue<V> = V extends { readonly value: infer X; readonly eventId: string | number } ? X : V;
+/** An `RpcEvent` travels as its value (its id as `eventId`); an `RpcGap` is a gap notice, never a value. */
+type EventValue<V> = V extends { readonly rpcGap: true } ? never : V extends { readonly value: infer X; readonly eventId: string | number } ? X : V;
 type IsStream<R> = [StreamOf<Awaited<R>>] extends [never] ? false : true;
 
 type Primitive = string | number | boolean | bigint | symbol | null | undefined;

@@ -111,7 +111,9 @@ export class WsLink {
     try {
       credentials = await this.handler.credentials();
     } catch (error) {
-      return this.finish(error instanceof Error ? error : new Error(String(error)));
+      // A token service that is down for a moment: try again with backoff, like a failed connect.
+      if (this.current !== state) return;
+      return this.closed(ABNORMAL, `auth() failed: ${error instanceof Error ? error.message : String(error)}`, undefined);
     }
     if (this.current !== state) return; // closed meanwhile
     const { token, ticket } = credentialParts(credentials);

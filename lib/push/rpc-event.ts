@@ -25,6 +25,9 @@ export function rpcEvent<T>(value: T, eventId: string | number): RpcEvent<T> {
  * @publicApi
  */
 export class RpcGap {
+  /** Tells it apart by type too (the client's typed proxy drops it from a stream's values). */
+  readonly rpcGap = true as const;
+
   constructor(
     /** How many events were lost, when known. */
     readonly missed?: number,

@@ -21,9 +21,10 @@ const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = spawnSync('sh', ['-c', `command -v ${CHROMIUM}`], { stdio: 'ignore' }).status === 0;
 
 let bundle: string;
+let inputs: string[];
 
 beforeAll(async () => {
-  bundle = (await buildBrowserBundle()) as string;
+  ({ text: bundle, inputs } = (await buildBrowserBundle()) as { text: string; inputs: string[] });
 });
 
 describe('browser bundle', () => {
@@ -33,6 +34,11 @@ describe('browser bundle', () => {
     expect(gzipped).toBeLessThanOrEqual(BUDGET_GZIP_BYTES);
     expect(bundle).toMatch(/export\s*\{/);
     expect(bundle).not.toMatch(/\brequire\(|node:|process\.env|Buffer\./);
+  });
+
+  it('is built from lib/client and the pure lib/protocol only (no Nest, no ws, nothing else)', () => {
+    expect(inputs.length).toBeGreaterThan(5);
+    expect(inputs.filter((file) => !/^lib\/(client|protocol)\//.test(file))).toEqual([]);
   });
 });
 

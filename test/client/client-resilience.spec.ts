@@ -92,6 +92,19 @@ describe('close codes', () => {
     expect(tokens).toEqual([]);
   });
 
+  it('auth() throwing (token service down) is retried with backoff, not fatal', async () => {
+    let asked = 0;
+    const client = wsClient(server.wsUrl, {
+      auth: () => {
+        if (++asked < 3) throw new Error('token service unavailable');
+        return 'frank';
+      },
+      reconnect: { baseDelayMs: 5, maxDelayMs: 10 },
+    });
+    expect(await client.call('t.me')).toMatchObject({ id: 'frank' });
+    expect(asked).toBe(3);
+  });
+
   it('re-authenticates on the live socket before the token expires (subscriptions keep going)', async () => {
     const firstExpiry = Date.now() + 600;
     const tokens = [

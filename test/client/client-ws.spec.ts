@@ -6,11 +6,12 @@ import {
   RpcAbortedError,
   RpcTimeoutError,
   type JsonRpcClient,
+  type RpcClientOf,
 } from '../../lib/client/index.js';
 import { startApp, type TestServer } from '../support/start-app.js';
 import { eventually } from '../support/eventually.js';
 import { TestWsClient } from '../support/ws-client.js';
-import { clientStats, clientTestModule } from './fixtures/client.rpc.js';
+import { type ClientTestRpc, clientStats, clientTestModule } from './fixtures/client.rpc.js';
 import { closeAll, reach, wsClient } from './client-support.js';
 
 let server: TestServer;
@@ -143,6 +144,19 @@ describe('client over WebSocket: calls', () => {
     await client.close();
     expect(client.state).toBe('closed');
     await expect(client.call('t.echo', [])).rejects.toBeInstanceOf(NotConnectedError);
+  });
+});
+
+describe('typed proxy at run time', () => {
+  it('calls and subscribes through client.proxy<RpcClientOf<...>>()', async () => {
+    const t = client.proxy<RpcClientOf<ClientTestRpc>>('t', 'numbers', 'burst', 'broken');
+    expect(await t.sum({ a: 20, b: 22 })).toBe(42);
+    expect(await t.me()).toBeNull();
+    await expect(t.wait({ ms: 10_000 }, { timeoutMs: 20 })).rejects.toBeInstanceOf(RpcTimeoutError);
+    const seen: number[] = [];
+    for await (const value of t.numbers({ to: 3 })) seen.push(value);
+    expect(seen).toEqual([1, 2, 3]);
+    expect(await (t as unknown as PromiseLike<unknown>).then).toBeUndefined(); // awaiting the proxy itself is harmless
   });
 });
 

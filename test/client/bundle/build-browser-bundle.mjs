@@ -23,10 +23,10 @@ export function bundleOptions(outfile) {
   };
 }
 
-/** Builds in memory; resolves with the bundle's text. */
+/** Builds in memory; resolves with the bundle's text and the source files that went into it. */
 export async function buildBrowserBundle() {
-  const result = await esbuild.build({ ...bundleOptions(undefined), outfile: 'out.js' , write: false });
-  return result.outputFiles[0].text;
+  const result = await esbuild.build({ ...bundleOptions(undefined), outfile: 'out.js', write: false, metafile: true });
+  return { text: result.outputFiles[0].text, inputs: Object.keys(result.metafile.inputs) };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
