@@ -56,8 +56,9 @@ export class JsonRpcClient extends Emitter<JsonRpcClientEvents> {
     const auto = options.autoBatch;
     this.outbox = new Outbox(auto ? (typeof auto === 'object' ? (auto.maxSize ?? 100) : 100) : 0, this.pending, (calls, text) => this.transmit(calls, text));
     this.book = new SubscriptionBook({
-      subscribe: (method, params, onId) =>
-        this.send(method, params, { timeoutMs: this.options.timeoutMs, idempotent: true }, (id) => typeof id === 'string' && onId(id)),
+      // A first subscribe survives a drop (re-sent as is); a resubscribe is sent afresh on the next open.
+      subscribe: (method, params, onId, again) =>
+        this.send(method, params, { timeoutMs: this.options.timeoutMs, idempotent: !again }, (id) => typeof id === 'string' && onId(id)),
       unsubscribe: (id) => this.notify('rpc.unsubscribe', [id]),
     });
     this.reauth = new Reauthenticator(options, (token) => this.call<{ expiresAt?: number | null }>('rpc.authenticate', { token }));

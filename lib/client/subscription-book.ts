@@ -3,7 +3,8 @@ import { ClientSubscription, type SubscriptionNotice } from './client-subscripti
 
 /** How the book subscribes and unsubscribes on the wire (the client's calls). */
 export interface SubscriptionWire {
-  subscribe(method: string, params: JsonRpcParams | undefined, onId: (id: string) => void): Promise<unknown>;
+  /** `again`: a resubscribe after a reconnect (not re-sent by itself: the next open sends a fresh one). */
+  subscribe(method: string, params: JsonRpcParams | undefined, onId: (id: string) => void, again: boolean): Promise<unknown>;
   unsubscribe(serverId: string): void;
 }
 
@@ -60,11 +61,16 @@ export class SubscriptionBook {
     const resumable = lastEventId !== undefined && params !== undefined && !Array.isArray(params);
     const sent = resumable ? { ...params, lastEventId } : params;
     this.wire
-      .subscribe(subscription.method, sent, (id) => {
-        if (subscription.closed) return this.wire.unsubscribe(id); // unsubscribed while the answer was on its way
-        this.byServerId.set(id, subscription);
-        subscription.accepted(id, again, resumable);
-      })
+      .subscribe(
+        subscription.method,
+        sent,
+        (id) => {
+          if (subscription.closed) return this.wire.unsubscribe(id); // unsubscribed while the answer was on its way
+          this.byServerId.set(id, subscription);
+          subscription.accepted(id, again, resumable);
+        },
+        again,
+      )
       .catch((error: unknown) => {
         // A drop during a resubscribe is retried on the next open; a refusal ends the subscription.
         if (again && (error as { name?: string }).name === 'ConnectionClosedError') return;
