@@ -85,6 +85,34 @@ describe('close codes', () => {
     expect(await other.call('t.me')).toMatchObject({ id: 'bob' });
   });
 
+  it.each([
+    [403, 'stop'],
+    [404, 'stop'],
+    [429, 'reconnect'],
+    [503, 'reconnect'],
+    [500, 'reconnect'],
+  ])('an upgrade refused with HTTP %i -> %s (as its close code would)', async (status, action) => {
+    let upgrades = 0;
+    const http = createServer();
+    http.on('upgrade', (_request, socket) => {
+      upgrades++;
+      socket.end(`HTTP/1.1 ${status} Refused\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = wsClient(`ws://127.0.0.1:${(http.address() as AddressInfo).port}/rpc`, { reconnect: { baseDelayMs: 5, maxDelayMs: 10, maxAttempts: 3 } });
+      const errors: Error[] = [];
+      client.on('error', (error) => errors.push(error));
+      await reach(client, 'closed');
+      expect(errors).toEqual([expect.any(ConnectionRefusedError)]);
+      expect((errors[0] as ConnectionRefusedError).status).toBe(status);
+      expect(upgrades).toBe(action === 'stop' ? 1 : 4); // the first try and maxAttempts retries
+    } finally {
+      await closeAll();
+      await new Promise((resolve) => http.close(resolve));
+    }
+  });
+
   it('a token refused first and accepted on the retry connects', async () => {
     const tokens = ['Refused-token', 'carol'];
     const client = wsClient(server.wsUrl, { auth: () => tokens.shift() });
