@@ -48,6 +48,12 @@ describe('client over HTTP', () => {
     expect(await client.call('t.echo', ['served'])).toEqual(['served']);
   });
 
+  it('rpc.ping answers over HTTP too; rpc.cancel says it needs a WebSocket', async () => {
+    const client = httpClient(server.httpUrl, { auth: () => 'alice' });
+    expect(await client.call('rpc.ping')).toBe('pong');
+    await expect(client.call('rpc.cancel', { id: 1 })).rejects.toMatchObject({ code: -32601, data: { reason: expect.stringMatching(/WebSocket/) } });
+  });
+
   it('subscriptions and server -> client requests say they need a WebSocket', () => {
     const client = httpClient(server.httpUrl);
     expect(() => client.subscribe('t.numbers', { to: 1 })).toThrow(UnsupportedOperationError);
