@@ -4,6 +4,7 @@ import type { CallOptions, JsonRpcClientOptions, JsonRpcClientState, JsonRpcCred
 import type { ClientSubscription } from './client-subscription.js';
 import { Emitter } from './emitter.js';
 import { HttpLink } from './http-link.js';
+import { IdleCloser } from './idle-closer.js';
 import { parseIncoming, type Incoming } from './incoming.js';
 import { Outbox } from './outbox.js';
 import { PendingCalls, type PendingCall } from './pending-calls.js';
@@ -48,8 +49,9 @@ export class JsonRpcClient extends Emitter<JsonRpcClientEvents> {
   private readonly book: SubscriptionBook;
   private readonly reauth: Reauthenticator;
   private readonly outbox: Outbox;
-  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly idle: IdleCloser;
   private nextId = 1;
+  private closed = false;
 
   constructor(private readonly options: JsonRpcClientOptions) {
     super();
@@ -61,6 +63,11 @@ export class JsonRpcClient extends Emitter<JsonRpcClientEvents> {
         this.send(method, params, { timeoutMs: this.options.timeoutMs, idempotent: !again }, (id) => typeof id === 'string' && onId(id)),
       unsubscribe: (id) => this.notify('rpc.unsubscribe', [id]),
     });
+    this.idle = new IdleCloser(
+      options.idleCloseMs,
+      () => this.pending.size > 0 || this.book.size > 0,
+      () => this.ws?.isOpen && this.ws.close('idle'),
+    );
     this.reauth = new Reauthenticator(options, (token) => this.call<{ expiresAt?: number | null }>('rpc.authenticate', { token }));
     if (/^wss?:/i.test(options.url)) {
       this.ws = new WsLink(options, {
@@ -120,7 +127,7 @@ export class JsonRpcClient extends Emitter<JsonRpcClientEvents> {
   /** Subscribes to a `@RpcSubscription` method (WebSocket only). */
   subscribe<T = unknown>(method: string, params?: JsonRpcParams): ClientSubscription<T> {
     if (this.http) throw new UnsupportedOperationError(`"${method}": subscriptions need a WebSocket connection (ws:// or wss://)`);
-    this.touch();
+    this.idle.touch();
     return this.book.open<T>(method, params);
   }
 
@@ -141,6 +148,7 @@ export class JsonRpcClient extends Emitter<JsonRpcClientEvents> {
   /** Opens the connection now (lazy clients) and resolves once it is open. */
   connect(): Promise<void> {
     if (!this.ws || this.ws.isOpen) return Promise.resolve();
+    if (this.ws.state === 'closed') return Promise.reject(new NotConnectedError('The client is closed'));
     this.ws.start();
     return new Promise((resolve, reject) => {
       const off = this.on('state', (state) => {
@@ -155,6 +163,7 @@ export class JsonRpcClient extends Emitter<JsonRpcClientEvents> {
 
   /** Closes for good: pending calls reject with NotConnectedError, subscriptions end. */
   async close(): Promise<void> {
+    this.closed = true;
     this.ws?.close('closed');
     if (!this.ws) this.stopped(undefined);
   }
@@ -174,23 +183,25 @@ export class JsonRpcClient extends Emitter<JsonRpcClientEvents> {
 
   /** True when `calls` can go out now; otherwise they wait (queued) or were rejected. */
   private ready(calls: PendingCall[]): boolean {
-    this.touch();
-    if (!this.ws || this.ws.isOpen) return true;
-    const state = this.ws.state;
+    this.idle.touch();
+    if (this.ws ? this.ws.isOpen : !this.closed) return true;
+    const state = this.ws?.state ?? 'closed';
     const queued = this.pending.size - calls.length; // a close estimate; exact would cost a scan per call
     if (state === 'closed' || this.options.offline === 'reject' || queued >= (this.options.maxQueue ?? 100)) {
       const error = new NotConnectedError(state === 'closed' ? 'The client is closed' : `Not connected (${state})`);
       for (const call of calls) this.pending.fail(call.id, error);
       return false;
     }
-    this.ws.start();
+    this.ws!.start();
     return false;
   }
 
   private transmit(calls: PendingCall[], text: string): void {
     for (const call of calls) call.sent = true;
-    if (this.ws) this.ws.send(text);
-    else this.http!.transmit(calls, text);
+    if (this.http) return this.http.transmit(calls, text);
+    // Dropped since they were queued (an auto-batch waits for the end of the tick): they go out on the next open.
+    if (!this.ws!.isOpen) for (const call of calls) call.sent = false;
+    else this.ws!.send(text);
   }
 
   /** Timeout or abort: tell the server (`rpc.cancel` over WS, abort the fetch over HTTP). */
@@ -228,22 +239,10 @@ export class JsonRpcClient extends Emitter<JsonRpcClientEvents> {
   }
 
   private stopped(why: Error | undefined): void {
-    clearTimeout(this.idleTimer);
+    this.idle.stop();
     const error = why ?? new NotConnectedError('The client is closed');
     this.pending.rejectAll(error);
     this.book.failAll(error);
     if (why) this.emit('error', why);
-  }
-
-  /** Idle close: after `idleCloseMs` with no call in flight and no subscription, close until the next call. */
-  private touch(): void {
-    const idleMs = this.options.idleCloseMs;
-    if (!this.ws || !idleMs) return;
-    clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => {
-      if (this.pending.size === 0 && this.book.size === 0 && this.ws!.isOpen) this.ws!.close('idle');
-      else this.touch();
-    }, idleMs);
-    (this.idleTimer as { unref?: () => void }).unref?.();
   }
 }

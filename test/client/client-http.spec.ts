@@ -54,6 +54,13 @@ describe('client over HTTP', () => {
     await expect(client.call('rpc.cancel', { id: 1 })).rejects.toMatchObject({ code: -32601, data: { reason: expect.stringMatching(/WebSocket/) } });
   });
 
+  it('after close(), calls reject with NotConnectedError', async () => {
+    const client = httpClient(server.httpUrl, { auth: () => 'alice' });
+    expect(await client.call('rpc.ping')).toBe('pong');
+    await client.close();
+    await expect(client.call('rpc.ping')).rejects.toMatchObject({ name: 'NotConnectedError' });
+  });
+
   it('subscriptions and server -> client requests say they need a WebSocket', () => {
     const client = httpClient(server.httpUrl);
     expect(() => client.subscribe('t.numbers', { to: 1 })).toThrow(UnsupportedOperationError);

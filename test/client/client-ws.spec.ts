@@ -144,6 +144,7 @@ describe('client over WebSocket: calls', () => {
     await client.close();
     expect(client.state).toBe('closed');
     await expect(client.call('t.echo', [])).rejects.toBeInstanceOf(NotConnectedError);
+    await expect(client.connect()).rejects.toBeInstanceOf(NotConnectedError);
   });
 });
 
