@@ -18,6 +18,7 @@ export const DEFAULT_LIMITS: Readonly<JsonRpcLimits> = Object.freeze({
   handlerTimeoutMs: 30_000,
   slowConsumerBytes: 1024 * 1024,
   slowConsumerMs: 10_000,
+  maxBufferedBytes: 16 * 1024 * 1024,
 });
 
 export const DEFAULT_PATH = '/rpc';
@@ -32,10 +33,24 @@ function positiveInteger(name: string, value: number): number {
   return value;
 }
 
+function resolveHeartbeat(heartbeat: JsonRpcModuleOptions['heartbeat']): ResolvedJsonRpcOptions['heartbeat'] {
+  if (heartbeat === false) return false;
+  const resolved = { intervalMs: 30_000, timeoutMs: 10_000, ...heartbeat };
+  for (const [name, value] of Object.entries(resolved)) {
+    if (!Number.isInteger(value) || value < 1) throw new Error(`JsonRpcModule: heartbeat.${name} must be a positive integer, got ${value}`);
+  }
+  return resolved;
+}
+
 /** The single place where defaults are merged and options checked. */
 export function resolveOptions(options: JsonRpcModuleOptions = {}): ResolvedJsonRpcOptions {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   for (const [name, value] of Object.entries(limits)) positiveInteger(name, value);
+  for (const floor of ['slowConsumerBytes', 'maxResponseBytes'] as const) {
+    if (limits.maxBufferedBytes < limits[floor]) {
+      throw new Error(`JsonRpcModule: limits.maxBufferedBytes (${limits.maxBufferedBytes}) must be at least limits.${floor} (${limits[floor]})`);
+    }
+  }
   return {
     path: normalizePath(options.path ?? DEFAULT_PATH),
     http: options.http ?? true,
@@ -45,7 +60,8 @@ export function resolveOptions(options: JsonRpcModuleOptions = {}): ResolvedJson
     pubsub: options.pubsub ?? new MemoryPubSub(),
     authenticate: options.authenticate,
     allowedOrigins: options.allowedOrigins ? new Set(options.allowedOrigins) : undefined,
-    heartbeat: options.heartbeat === false ? false : { intervalMs: 30_000, timeoutMs: 10_000, ...options.heartbeat },
+    heartbeat: resolveHeartbeat(options.heartbeat),
+    acceptThenClose: options.acceptThenClose ?? false,
     drainMs: options.drainMs ?? 20_000,
     slowCallMs: options.slowCallMs ?? 1000,
     metrics: options.metrics === true ? {} : options.metrics || undefined,

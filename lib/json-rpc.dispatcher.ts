@@ -63,6 +63,7 @@ export class JsonRpcDispatcher {
         (call) => this.execute(call, origin, afterSend),
         (response) => connection.receive(response),
         this.options.limits.maxResponseBytes,
+        () => connection.whenCapacity(), // a batch runs at most maxInFlightPerConnection calls at once
       );
     const answer = await (this.tracing.enabled && parsed.kind === 'batch' ? this.tracing.batch(parsed.items.length, run) : run());
     if (answer !== undefined) connection.sendText(answer);

@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { createOrderDesk } from './bootstrap.js';
 
@@ -12,10 +13,12 @@ const app = await createOrderDesk({
 app.enableShutdownHooks();
 await app.listen(port, host);
 const logger = new Logger('OrderDesk');
-logger.log(`HTTP      POST http://${host}:${port}/rpc`);
-logger.log(`WebSocket ws://${host}:${port}/rpc  (Authorization: Bearer alice-token, or ?ticket= from order.ticket)`);
-logger.log(`Metrics   http://${host}:${port}/metrics`);
+// The port it got (PORT=0 picks a free one, as the tests do).
+const listening = (app.getHttpServer().address() as AddressInfo).port;
+logger.log(`HTTP      POST http://${host}:${listening}/rpc`);
+logger.log(`WebSocket ws://${host}:${listening}/rpc  (Authorization: Bearer alice-token, or ?ticket= from order.ticket)`);
+logger.log(`Metrics   http://${host}:${listening}/metrics`);
 logger.log(
   'Try: curl -s -H "authorization: Bearer alice-token" -H "content-type: application/json" ' +
-    `-d '{"jsonrpc":"2.0","method":"order.submit","params":{"symbol":"ACME","side":"buy","qty":10,"price":12.5},"id":1}' http://${host}:${port}/rpc`,
+    `-d '{"jsonrpc":"2.0","method":"order.submit","params":{"symbol":"ACME","side":"buy","qty":10,"price":12.5},"id":1}' http://${host}:${listening}/rpc`,
 );

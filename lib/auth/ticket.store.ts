@@ -31,6 +31,11 @@ export class TicketStore {
     return entry.expiresAt > Date.now() ? entry.principal : undefined;
   }
 
+  /** Forgets every outstanding ticket of a principal (logout). */
+  revoke(principalId: string | number): void {
+    for (const [ticket, entry] of this.tickets) if (entry.principal.id === principalId) this.tickets.delete(ticket);
+  }
+
   private sweep(): void {
     const now = Date.now();
     for (const [ticket, entry] of this.tickets) if (entry.expiresAt <= now) this.tickets.delete(ticket);

@@ -29,6 +29,16 @@ export interface JsonRpcLimits {
   handlerTimeoutMs: number;
   /** Bytes queued for a client that does not read... Default 1 MiB. */
   slowConsumerBytes: number;
-  /** ...for longer than this closes it with 1008. Default 10 000. */
+  /**
+   * ...for longer than this, while frames that may not be dropped keep coming
+   * (responses, 'close'-policy subscriptions, topics), closes it with 4009. Default 10 000.
+   */
   slowConsumerMs: number;
+  /**
+   * Hard ceiling of bytes waiting to be written to one connection (socket buffer
+   * and the library's queue): a frame that would go past it closes the
+   * connection at once (4009), whatever `slowConsumerMs` says. At least
+   * `slowConsumerBytes` and `maxResponseBytes`. Default 16 MiB.
+   */
+  maxBufferedBytes: number;
 }

@@ -5,7 +5,7 @@ import type { JsonRpcLimits } from './json-rpc-limits.interface.js';
 /**
  * Who is calling, as `authenticate` returns it. `id` identifies the principal
  * (per-principal connection limit, `disconnect({ principal })`); `expiresAt`
- * (epoch ms) closes its WebSockets with 1008 when reached, unless the client
+ * (epoch ms) closes its WebSockets with 4002 when reached, unless the client
  * re-authenticates on the live connection (`rpc.authenticate`).
  *
  * @publicApi
@@ -26,10 +26,11 @@ export type JsonRpcAuthenticate = (
   token: string | undefined,
 ) => JsonRpcPrincipal | undefined | null | Promise<JsonRpcPrincipal | undefined | null>;
 
+/** Any pair works: a ping is not sent again while one is unanswered, so `timeoutMs` may exceed `intervalMs`. */
 export interface JsonRpcHeartbeatOptions {
   /** Ping every open socket this often. Default 30 000 ms. */
   intervalMs?: number;
-  /** Terminate a socket that has not answered a ping within this. Default 10 000 ms. */
+  /** A socket that has sent nothing (no pong, no frame) this long after a ping is dead: closed with 4008 and terminated. Default 10 000 ms. */
   timeoutMs?: number;
 }
 
@@ -70,6 +71,14 @@ export interface JsonRpcModuleOptions {
   allowedOrigins?: readonly string[];
   /** Server pings; `false` turns them off. */
   heartbeat?: JsonRpcHeartbeatOptions | false;
+  /**
+   * Refuse a WebSocket by accepting the upgrade and closing at once with the
+   * application close code (4001 unauthorized, 4003 origin, 1013 / 4029
+   * connection limits, 1001 shutting down) instead of an HTTP 401/403/503:
+   * browsers cannot read a refused upgrade's status (they see 1006), but they
+   * can read a close code. Default false.
+   */
+  acceptThenClose?: boolean;
   /** At shutdown, in-flight calls get this long to finish before sockets close with 1001. Default 20 000 ms. */
   drainMs?: number;
   /** Calls slower than this are logged as a warning. Default 1 000 ms. */
@@ -89,6 +98,7 @@ export interface ResolvedJsonRpcOptions {
   authenticate: JsonRpcAuthenticate | undefined;
   allowedOrigins: ReadonlySet<string> | undefined;
   heartbeat: Required<JsonRpcHeartbeatOptions> | false;
+  acceptThenClose: boolean;
   drainMs: number;
   slowCallMs: number;
   metrics: JsonRpcMetricsOptions | undefined;

@@ -70,9 +70,9 @@ export function validateRequest(value: unknown, limits: RequestLimits): MessageI
   const params = request['params'];
   if (Object.hasOwn(request, 'params')) {
     if (typeof params !== 'object' || params === null) return invalid(echoId, 'params must be an object or an array');
-    if (!inspectParams(params, limits.maxParamsDepth)) {
-      return invalid(echoId, `params nested deeper than ${limits.maxParamsDepth} levels`, JsonRpcErrorCode.InvalidParams);
-    }
+    const refused = inspectParams(params, limits.maxParamsDepth);
+    if (refused === 'depth') return invalid(echoId, `params nested deeper than ${limits.maxParamsDepth} levels`, JsonRpcErrorCode.InvalidParams);
+    if (refused === 'nonFinite') return invalid(echoId, 'params contain a number out of range (JSON has no Infinity)', JsonRpcErrorCode.InvalidParams);
   }
   return {
     kind: 'call',

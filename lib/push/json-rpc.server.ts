@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TicketStore } from '../auth/ticket.store.js';
 import type { JsonRpcConnection } from '../interfaces/json-rpc-connection.interface.js';
 import type { JsonRpcPrincipal } from '../interfaces/json-rpc-module-options.interface.js';
+import { JsonRpcCloseCode } from '../protocol/close-codes.js';
 import { ConnectionRegistry } from './connection.registry.js';
 import { TopicRegistry } from './topic.registry.js';
 
@@ -42,14 +43,17 @@ export class JsonRpcServer {
   }
 
   /**
-   * Closes every WebSocket of a principal on this node with 1008 (logout,
-   * revoked access). Returns how many were closed.
+   * Logout: closes every WebSocket of a principal on this node with 4004 (a
+   * client stops, it does not reconnect) and revokes the tickets issued to it
+   * that were not used yet, so none opens a socket afterwards. Returns how
+   * many sockets were closed.
    */
   disconnect(filter: { principal: string | number }, reason = 'Logged out'): number {
+    this.tickets.revoke(filter.principal);
     let closed = 0;
     for (const connection of this.registry.all()) {
       if (connection.principal?.id !== filter.principal) continue;
-      connection.close(1008, reason);
+      connection.close(JsonRpcCloseCode.LoggedOut, reason);
       closed++;
     }
     return closed;

@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import type { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
 import type { JsonRpcCallContext } from '../context/json-rpc-call-context.js';
@@ -9,7 +8,11 @@ import type { JsonRpcConnection, RpcRequestOptions } from '../interfaces/json-rp
 import { notificationText } from '../protocol/response.js';
 import { ClientRequests } from './client-requests.js';
 import type { ClientResponse } from '../protocol/validate-request.js';
-import { consume, type SourceObserver, type SubscriptionSource } from './subscription-source.js';
+import { JsonRpcCloseCode } from '../protocol/close-codes.js';
+import { ExpiryTimer } from '../auth/expiry-timer.js';
+import { Outbox } from '../ws/outbox.js';
+import { CallGate } from './call-gate.js';
+import { ConnectionSubscriptions } from './connection-subscriptions.js';
 
 /** Who keeps topic membership (the topic registry); the connection only delegates. */
 export interface TopicMembership {
@@ -20,15 +23,8 @@ export interface TopicMembership {
 const NO_TOPICS: ReadonlySet<string> = new Set();
 const ignore = () => undefined;
 
-function uncork(connection: RpcConnection, raw: Socket): void {
-  connection.uncorked();
-  raw.uncork();
-}
-
 /** A server-initiated close that the peer does not complete (it is not reading) ends in terminate() after this. */
 const CLOSE_GRACE_MS = 2000;
-/** setTimeout's ceiling (~24.8 days); a later expiry is re-armed when reached. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The limits a connection enforces on itself. */
 export interface ConnectionLimits {
@@ -37,11 +33,13 @@ export interface ConnectionLimits {
   rateBurst: number;
   slowConsumerBytes: number;
   slowConsumerMs: number;
+  maxBufferedBytes: number;
 }
 
 /** What the connection reports to its owner (logs, metrics). */
 export interface ConnectionEvents {
-  slowConsumer(connection: RpcConnection): void;
+  /** Closed for not reading: `reason` says whether it was the grace or the hard ceiling. */
+  slowConsumer(connection: RpcConnection, reason: string): void;
 }
 
 /**
@@ -58,23 +56,15 @@ export class RpcConnection implements JsonRpcConnection {
   /** Heartbeat: when the last pong (or any frame) came in. */
   lastSeen = Date.now();
   private currentPrincipal: JsonRpcPrincipal | undefined;
-  private expiryTimer: NodeJS.Timeout | undefined;
-  private paused = false;
-  /** Frames read while at the in-flight limit (what the socket had buffered when paused). */
-  private waiting: string[] | undefined;
+  private expiry: ExpiryTimer | undefined;
+  private callGate: CallGate | undefined;
   private dispatch: (text: string) => void = ignore;
-  /** Since when more than `slowConsumerBytes` have been waiting to be written. */
-  private backloggedSince = 0;
+  private outboxInstance: Outbox | undefined;
 
   private bag: Record<string, unknown> | undefined;
   private joined: Set<string> | undefined;
-  private subscriptions: Map<string, () => void> | undefined;
-  private running: Set<JsonRpcCallContext> | undefined;
+  private subscriptionSet: ConnectionSubscriptions | undefined;
   private clientRequests: ClientRequests | undefined;
-  /** Drop-oldest subscriptions waiting for the backlog to clear (run on the next send or sweep). */
-  private heldBack: Set<() => void> | undefined;
-  private flushing = false;
-  private nextSubscriptionId = 1;
   private disposed = false;
   /** The code the server closed with, if it did: reported even when the peer never answers the close. */
   closeCode: number | undefined;
@@ -89,6 +79,14 @@ export class RpcConnection implements JsonRpcConnection {
   ) {
     this.bucket = new TokenBucket(limits.ratePerSecond, limits.rateBurst);
     this.principal = principal;
+  }
+
+  /** Where every frame goes out (budget per turn, slow-consumer rules); drop-oldest subscriptions hold back through it. */
+  get outbox(): Outbox {
+    return (this.outboxInstance ??= new Outbox(this.socket, this.limits, (code, reason) => {
+      this.events.slowConsumer(this, reason);
+      this.close(code, reason);
+    }));
   }
 
   get data(): Record<string, unknown> {
@@ -112,79 +110,35 @@ export class RpcConnection implements JsonRpcConnection {
     return this.currentPrincipal;
   }
 
-  /** Sets who is connected; arms the expiry (close 1008 unless re-authenticated before). */
+  /** Sets who is connected; arms the expiry (close 4002 unless re-authenticated before). */
   set principal(principal: JsonRpcPrincipal | undefined) {
     this.currentPrincipal = principal;
-    clearTimeout(this.expiryTimer);
-    this.expiryTimer = undefined;
-    if (principal?.expiresAt !== undefined) this.armExpiry(principal.expiresAt);
-  }
-
-  private armExpiry(expiresAt: number): void {
-    const delay = expiresAt - Date.now();
-    this.expiryTimer = setTimeout(
-      () => (delay > MAX_TIMER_MS ? this.armExpiry(expiresAt) : this.close(1008, 'Authentication expired')),
-      Math.max(0, Math.min(delay, MAX_TIMER_MS)),
-    );
-    this.expiryTimer.unref();
+    if (principal?.expiresAt === undefined && !this.expiry) return;
+    (this.expiry ??= new ExpiryTimer(() => this.close(JsonRpcCloseCode.AuthenticationExpired, 'Authentication expired'))).set(principal?.expiresAt);
   }
 
   get isOpen(): boolean {
     return this.socket.readyState === WebSocket.OPEN;
   }
 
+  /** Live subscriptions plus those whose subscribe call is still running. */
   get subscriptionCount(): number {
-    return this.subscriptions?.size ?? 0;
+    return this.subscriptionSet?.count ?? 0;
   }
 
-  /** Sends a frame; false when the socket is no longer open (or was just closed as a slow consumer). */
+  /** Sends a frame (queued past this turn's budget); false when the socket is no longer open or this frame closed it. */
   sendText(text: string | Buffer): boolean {
-    if (!this.isOpen || this.isSlowConsumer()) return false;
-    if (!this.corked) this.cork();
-    this.socket.send(text, { binary: false });
-    return true;
-  }
-
-  /**
-   * Frames sent in one tick leave in one write: a syscall per response is the
-   * largest single cost under load. `ws` keeps its TCP socket as `_socket`.
-   */
-  private corked = false;
-
-  private cork(): void {
-    const raw = (this.socket as unknown as { _socket?: Socket })._socket;
-    if (!raw) return;
-    this.corked = true;
-    raw.cork();
-    process.nextTick(uncork, this, raw);
-  }
-
-  /** @internal the end of the tick that corked the socket */
-  uncorked(): void {
-    this.corked = false;
+    return this.outbox.send(text);
   }
 
   /** Sends an already-encoded UTF-8 text frame (fan-out encodes once for all members). */
   sendFrame(bytes: Buffer): boolean {
-    return this.sendText(bytes);
+    return this.outbox.send(bytes);
   }
 
-  /**
-   * A client that does not read lets frames pile up in our memory. Over
-   * `slowConsumerBytes` for longer than `slowConsumerMs`: close with 1008.
-   */
+  /** The slow-consumer check (the transport's sweeper calls it between sends): true when it closed the connection. */
   isSlowConsumer(): boolean {
-    if (this.socket.bufferedAmount <= this.limits.slowConsumerBytes) {
-      this.backloggedSince = 0;
-      this.flushHeldBack();
-      return false;
-    }
-    const now = Date.now();
-    if (this.backloggedSince === 0) this.backloggedSince = now;
-    if (now - this.backloggedSince < this.limits.slowConsumerMs) return false;
-    this.events.slowConsumer(this);
-    this.close(1008, 'Slow consumer');
-    return true;
+    return this.outboxInstance?.checkBacklog() ?? false;
   }
 
   notify(method: string, params?: unknown): boolean {
@@ -199,12 +153,23 @@ export class RpcConnection implements JsonRpcConnection {
     return this.membership.leave(this, topic);
   }
 
-  close(code = 1000, reason?: string): void {
-    if (this.closeCode !== undefined || this.socket.readyState >= WebSocket.CLOSING) return;
-    this.closeCode = code;
-    this.socket.close(code, reason);
+  close(code: number = JsonRpcCloseCode.Normal, reason?: string): void {
     // ws would wait 30 s for the peer's close frame; a peer that does not read never sends it.
-    setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS).unref();
+    if (this.shut(code, reason)) setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS).unref();
+  }
+
+  /** Ends a dead peer's socket now: the close frame is tried, but nobody waits for the handshake. */
+  terminate(code: number, reason?: string): void {
+    if (this.shut(code, reason)) this.socket.terminate();
+  }
+
+  /** Sends the close frame once; false when the connection was already closing. */
+  private shut(code: number, reason: string | undefined): boolean {
+    if (this.closeCode !== undefined || this.socket.readyState >= WebSocket.CLOSING) return false;
+    this.closeCode = code;
+    this.outboxInstance?.discard();
+    this.socket.close(code, reason);
+    return true;
   }
 
   request<T = unknown>(method: string, params?: unknown, options: RpcRequestOptions = {}): Promise<T> {
@@ -218,134 +183,71 @@ export class RpcConnection implements JsonRpcConnection {
     this.clientRequests?.receive(response);
   }
 
-  /** More than `slowConsumerBytes` waiting to be written: drop-oldest subscriptions hold back. */
-  get backlogged(): boolean {
-    return this.socket.bufferedAmount > this.limits.slowConsumerBytes;
-  }
-
-  /** A drop-oldest subscription has values waiting for the backlog to clear. */
-  holdBack(flush: () => void): void {
-    (this.heldBack ??= new Set()).add(flush);
-  }
-
-  release(flush: () => void): void {
-    this.heldBack?.delete(flush);
-  }
-
-  private flushHeldBack(): void {
-    if (this.flushing || !this.heldBack?.size) return;
-    this.flushing = true;
-    try {
-      for (const flush of [...this.heldBack]) flush();
-    } finally {
-      this.flushing = false;
-    }
-  }
-
   /** How frames are handed on (set once by the transport). */
   onFrame(dispatch: (text: string) => void): void {
     this.dispatch = dispatch;
   }
 
-  /**
-   * A frame from the socket: handled now, or held while `maxInFlightPerConnection`
-   * calls run. `ws.pause()` stops reading the socket, but frames it had already
-   * buffered still arrive; they wait here, so the limit is exact.
-   */
-  receiveFrame(text: string): void {
-    if (this.waiting?.length || this.inFlight >= this.limits.maxInFlightPerConnection) {
-      (this.waiting ??= []).push(text);
-      this.pause();
-      return;
-    }
-    this.dispatch(text);
+  private get gate(): CallGate {
+    const { socket } = this;
+    const readable = { pause: () => socket.pause(), resume: () => socket.resume(), get isOpen() { return socket.readyState === WebSocket.OPEN; } };
+    return (this.callGate ??= new CallGate(readable, this.limits.maxInFlightPerConnection, (text) => this.dispatch(text)));
   }
 
-  private pause(): void {
-    if (this.paused) return;
-    this.paused = true;
-    this.socket.pause();
+  /** A frame from the socket: handled now, or held while `maxInFlightPerConnection` calls run. */
+  receiveFrame(text: string): void {
+    this.gate.receive(text);
   }
 
   /** Not read while at the in-flight limit: alive by definition, whatever the heartbeat saw. */
   get isPaused(): boolean {
-    return this.paused;
+    return this.callGate?.isPaused ?? false;
   }
 
   get inFlight(): number {
-    return this.running?.size ?? 0;
+    return this.callGate?.inFlight ?? 0;
   }
 
   /** Backpressure: at `maxInFlightPerConnection` running calls, stop reading the socket. */
   trackCall(ctx: JsonRpcCallContext): void {
-    (this.running ??= new Set()).add(ctx);
-    if (this.running.size >= this.limits.maxInFlightPerConnection) this.pause();
+    this.gate.track(ctx);
   }
 
   /** The running call with this request id (`rpc.cancel`); at most `maxInFlightPerConnection` to look through. */
   runningCall(id: string | number): JsonRpcCallContext | undefined {
-    for (const ctx of this.running ?? []) if (ctx.id === id) return ctx;
-    return undefined;
+    return this.callGate?.find(id);
   }
 
   untrackCall(ctx: JsonRpcCallContext): void {
-    this.running?.delete(ctx);
-    const waiting = this.waiting;
-    while (waiting?.length && this.inFlight < this.limits.maxInFlightPerConnection) this.dispatch(waiting.shift()!);
-    if (this.paused && !waiting?.length && this.inFlight < this.limits.maxInFlightPerConnection) {
-      this.paused = false;
-      if (this.isOpen) this.socket.resume();
-    }
+    this.callGate?.untrack(ctx);
   }
 
-  /** Registers a subscription; `start()` begins consuming (after its id was sent). */
-  addSubscription(source: SubscriptionSource, observer: (id: string) => SourceObserver): { id: string; start(): void } {
-    const id = String(this.nextSubscriptionId++);
-    let teardown: (() => void) | undefined;
-    let stopped = false;
-    const subscriptions = (this.subscriptions ??= new Map());
-    subscriptions.set(id, () => {
-      stopped = true;
-      teardown?.();
-    });
-    const start = () => {
-      if (stopped || this.disposed) return;
-      const inner = observer(id);
-      teardown = consume(source, {
-        next: (value) => inner.next(value),
-        error: (error) => {
-          subscriptions.delete(id);
-          inner.error(error);
-        },
-        complete: () => {
-          subscriptions.delete(id);
-          inner.complete();
-        },
-      });
-      if (stopped) teardown(); // completed or cancelled synchronously while starting
-    };
-    return { id, start };
+  /** For a batch's next item: undefined when an in-flight slot is free, else a Promise that settles once one is. */
+  whenCapacity(): Promise<void> | undefined {
+    return this.callGate?.whenCapacity();
+  }
+
+  /**
+   * Its subscriptions. A subscribe call reserves a slot before its pipeline
+   * awaits; starts wait while the outbox is busy, so a batch of replaying
+   * subscriptions is spread over turns instead of one long block.
+   */
+  get subscriptions(): ConnectionSubscriptions {
+    return (this.subscriptionSet ??= new ConnectionSubscriptions((start) => this.outbox.whenIdle(start)));
   }
 
   unsubscribe(id: string): boolean {
-    const stop = this.subscriptions?.get(id);
-    if (!stop) return false;
-    this.subscriptions!.delete(id);
-    stop();
-    return true;
+    return this.subscriptionSet?.unsubscribe(id) ?? false;
   }
 
   /** Releases everything tied to the connection. Idempotent. */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    clearTimeout(this.expiryTimer);
-    for (const stop of this.subscriptions?.values() ?? []) stop();
-    this.subscriptions?.clear();
-    this.waiting = undefined;
-    this.heldBack?.clear();
-    for (const ctx of this.running ?? []) ctx.abort(new Error('Connection closed'));
-    this.running?.clear();
+    this.expiry?.clear();
+    this.subscriptionSet?.stopAll();
+    this.outboxInstance?.discard();
+    for (const ctx of this.callGate?.close() ?? []) ctx.abort(new Error('Connection closed'));
     this.clientRequests?.rejectAll();
     await Promise.all([...this.topics].map((topic) => this.leave(topic)));
   }

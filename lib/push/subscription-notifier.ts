@@ -36,20 +36,20 @@ export function subscriptionNotifier(
   const flush = () => {
     if (dropped > 0) send({ subscription, gap: dropped });
     dropped = 0;
-    connection.release(flush);
+    connection.outbox.release(flush);
     while (held.length > 0) {
-      if (connection.backlogged) return void connection.holdBack(flush);
+      if (connection.outbox.backlogged) return void connection.outbox.holdBack(flush);
       send(held.shift()!);
     }
   };
   const deliver = (params: Record<string, unknown>) => {
-    if (overflow.policy === 'close' || (!connection.backlogged && held.length === 0)) return send(params);
+    if (overflow.policy === 'close' || (!connection.outbox.backlogged && held.length === 0)) return send(params);
     held.push(params);
     if (held.length > overflow.bufferSize) {
       held.shift();
       dropped++;
     }
-    connection.holdBack(flush);
+    connection.outbox.holdBack(flush);
   };
   return {
     next: (value) =>

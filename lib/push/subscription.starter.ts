@@ -39,7 +39,8 @@ export class SubscriptionStarter {
     }
     if (call.isNotification) return errorResponse(call.id, standardError(JsonRpcErrorCode.InvalidRequest)); // nobody would learn the id
     const limit = this.options.limits.maxSubscriptionsPerConnection;
-    if (connection.subscriptionCount >= limit) {
+    // Reserved before the pipeline awaits: a batch of subscribe calls must not all pass the check first.
+    if (!connection.subscriptions.reserve(limit)) {
       return errorResponse(call.id, {
         code: JsonRpcErrorCode.RateLimited,
         message: `At most ${limit} subscriptions per connection`,
@@ -52,10 +53,14 @@ export class SubscriptionStarter {
     try {
       source = await method.invoke(call.params, ctx);
     } catch (error) {
+      connection.subscriptions.unreserve();
       return this.errors.response(call, error);
     }
-    if (isFailure(source)) return this.errors.response(call, source); // an exception filter's answer
-    const { id, start } = connection.addSubscription(source as SubscriptionSource, (subscription) =>
+    if (isFailure(source)) {
+      connection.subscriptions.unreserve();
+      return this.errors.response(call, source); // an exception filter's answer
+    }
+    const { id, start } = connection.subscriptions.add(source as SubscriptionSource, (subscription) =>
       subscriptionNotifier(connection, call.method, subscription, this.errors.toError, method.overflow),
     );
     afterSend.push(start);

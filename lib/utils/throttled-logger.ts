@@ -3,10 +3,13 @@ import { Logger } from '@nestjs/common';
 const WINDOW_MS = 1000;
 const PER_WINDOW = 10;
 
+type Level = 'warn' | 'debug';
+
 /**
  * A Logger that writes at most 10 lines a second per kind: a hostile client
- * must not be able to flood the logs through auth failures or limit hits.
- * What it holds back is counted and reported with the next line of that kind.
+ * must not be able to flood the logs through auth failures, limit hits or
+ * connect/close churn. What it holds back is counted and reported with the
+ * next line of that kind.
  */
 export class ThrottledLogger {
   private readonly logger: Logger;
@@ -17,6 +20,14 @@ export class ThrottledLogger {
   }
 
   warn(kind: string, message: string): void {
+    this.write('warn', kind, message);
+  }
+
+  debug(kind: string, message: string): void {
+    this.write('debug', kind, message);
+  }
+
+  private write(level: Level, kind: string, message: string): void {
     const now = Date.now();
     let window = this.windows.get(kind);
     if (!window || now - window.start >= WINDOW_MS) {
@@ -29,6 +40,6 @@ export class ThrottledLogger {
       window.suppressed++;
       return;
     }
-    this.logger.warn(message);
+    this.logger[level](message);
   }
 }

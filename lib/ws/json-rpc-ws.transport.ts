@@ -16,13 +16,13 @@ import { requestPath } from '../utils/request-path.util.js';
 import { ThrottledLogger } from '../utils/throttled-logger.js';
 import { HeartbeatMonitor } from './heartbeat.monitor.js';
 import { rawDataToText } from './raw-data.util.js';
-import { refuseUpgrade } from './upgrade-response.util.js';
+import { JsonRpcCloseCode } from '../protocol/close-codes.js';
+import { closeAccepted, refuseUpgrade, REFUSALS, type UpgradeRefusal } from './upgrade-response.util.js';
 
 type UpgradeListener = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
 /** The subprotocol we answer with when the client offers it (never a `bearer.` one). */
 const SUBPROTOCOL = 'json-rpc';
-
 
 /**
  * WebSocket endpoint on the app's own HTTP server, with a `ws` server of its
@@ -73,6 +73,10 @@ export class JsonRpcWsTransport implements OnApplicationBootstrap, BeforeApplica
       maxPayload: this.options.limits.maxMessageBytes, // never ws's 100 MiB default
       perMessageDeflate: false,
       clientTracking: false,
+      // ws's own limit, spelled out because clients see it (README, close codes): a
+      // message in more fragments is closed with 1008. ws also terminates (1006) a
+      // peer with 60 pings it could not answer yet (maxPendingAutoPongs, untyped here).
+      maxFragments: 16 * 1024,
       handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
     });
     // Runs after Nest's gateways registered their upgrade listeners (during init):
@@ -99,7 +103,12 @@ export class JsonRpcWsTransport implements OnApplicationBootstrap, BeforeApplica
     if (requestPath(request.url) === this.options.path && this.server) {
       this.admit(request, socket, head).catch((error: unknown) => {
         this.logger.error(error);
-        refuseUpgrade(socket, 500);
+        // The upgrade may be half done: a second handleUpgrade would throw here, unhandled.
+        try {
+          this.refuse(request, socket, head, REFUSALS.internal);
+        } catch {
+          socket.destroy();
+        }
       });
       return;
     }
@@ -107,30 +116,53 @@ export class JsonRpcWsTransport implements OnApplicationBootstrap, BeforeApplica
     for (const listener of this.previousListeners) listener.call(this.httpServer, request, socket, head);
   }
 
-  /** The gate: everything is decided before the socket opens. */
+  /**
+   * The gate: everything is decided before the socket opens. Limits are checked
+   * again after `authenticate`'s await (other upgrades were admitted meanwhile);
+   * from that check to handleUpgrade's callback, which registers the
+   * connection, nothing awaits, so no two upgrades can take the same slot.
+   */
   private async admit(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const { limits, allowedOrigins } = this.options;
+    const { allowedOrigins } = this.options;
     const origin = request.headers.origin;
-    if (this.shutdown.draining) return refuseUpgrade(socket, 503);
+    if (this.shutdown.draining) return this.refuse(request, socket, head, REFUSALS.shuttingDown);
     if (allowedOrigins && origin !== undefined && !allowedOrigins.has(origin)) {
       this.limitLogger.warn('origin', `upgrade refused: origin ${JSON.stringify(origin).slice(0, 100)} not allowed`);
-      return refuseUpgrade(socket, 403);
+      return this.refuse(request, socket, head, REFUSALS.origin);
     }
-    if (this.connections.size >= limits.maxConnections) return this.overloaded(socket, 'maxConnections');
+    // Early, so a flood at the limit does not run `authenticate` for nothing.
+    const early = this.overLimit(undefined);
+    if (early) return this.overloaded(request, socket, head, early);
     const auth = await this.authenticator.upgrade(request);
-    if (!auth.ok) return refuseUpgrade(socket, 401, { 'WWW-Authenticate': 'Bearer' });
+    if (socket.destroyed) return;
+    if (!auth.ok) return this.refuse(request, socket, head, REFUSALS.unauthorized);
     const principal = auth.principal;
-    if (principal && (this.perPrincipal.get(principal.id) ?? 0) >= limits.maxConnectionsPerPrincipal) {
-      return this.overloaded(socket, 'maxConnectionsPerPrincipal');
-    }
-    if (socket.destroyed || this.shutdown.draining) return refuseUpgrade(socket, 503);
+    if (this.shutdown.draining) return this.refuse(request, socket, head, REFUSALS.shuttingDown);
+    const limit = this.overLimit(principal);
+    if (limit) return this.overloaded(request, socket, head, limit);
     this.server!.handleUpgrade(request, socket, head, (ws) => this.onConnection(ws, request, principal));
   }
 
-  private overloaded(socket: Duplex, limit: string): void {
+  private overLimit(principal: JsonRpcPrincipal | undefined): 'maxConnections' | 'maxConnectionsPerPrincipal' | undefined {
+    const { limits } = this.options;
+    if (this.connections.size >= limits.maxConnections) return 'maxConnections';
+    if (principal && (this.perPrincipal.get(principal.id) ?? 0) >= limits.maxConnectionsPerPrincipal) return 'maxConnectionsPerPrincipal';
+    return undefined;
+  }
+
+  private overloaded(request: IncomingMessage, socket: Duplex, head: Buffer, limit: 'maxConnections' | 'maxConnectionsPerPrincipal'): void {
     this.limitLogger.warn(limit, `upgrade refused: ${limit} reached`);
     this.metrics.drop(limit);
-    refuseUpgrade(socket, 503);
+    this.refuse(request, socket, head, REFUSALS[limit]);
+  }
+
+  /**
+   * An HTTP status before the socket opens, or (`acceptThenClose`) an accepted
+   * upgrade closed at once with the application code, which browsers can read.
+   */
+  private refuse(request: IncomingMessage, socket: Duplex, head: Buffer, refusal: UpgradeRefusal): void {
+    if (!this.options.acceptThenClose || !this.server || socket.destroyed) return refuseUpgrade(socket, refusal.status, refusal.headers);
+    this.server.handleUpgrade(request, socket, head, (ws) => closeAccepted(ws, refusal));
   }
 
   private onConnection(socket: WebSocket, request: IncomingMessage, principal: JsonRpcPrincipal | undefined): void {
@@ -144,12 +176,13 @@ export class JsonRpcWsTransport implements OnApplicationBootstrap, BeforeApplica
     socket.on('pong', () => (connection.lastSeen = Date.now()));
     // ws reports protocol violations (oversized frame -> 1009, bad UTF-8 -> 1007) as
     // 'error' and closes the socket itself; unhandled, the event would crash the process.
-    socket.on('error', (error) => this.logger.debug(`connection ${connection.id}: ${error.message}`));
+    socket.on('error', (error) => this.limitLogger.debug('socketError', `connection ${connection.id}: ${error.message}`));
     socket.once('close', (code) => void this.closed(connection, code));
     if (principal) this.perPrincipal.set(principal.id, (this.perPrincipal.get(principal.id) ?? 0) + 1);
     this.connections.add(connection);
     this.metrics.connectionOpened();
-    this.logger.log(`connect ${connection.id} (${request.socket.remoteAddress ?? '?'}${principal ? `, principal ${principal.id}` : ''})`);
+    // Debug level and throttled: clients provoke these lines at will (connect/close churn).
+    this.limitLogger.debug('connect', `connect ${connection.id} (${request.socket.remoteAddress ?? '?'}${principal ? `, principal ${principal.id}` : ''})`);
   }
 
   private async closed(connection: RpcConnection, peerCode: number): Promise<void> {
@@ -161,21 +194,22 @@ export class JsonRpcWsTransport implements OnApplicationBootstrap, BeforeApplica
       else this.perPrincipal.delete(id);
     }
     this.metrics.connectionClosed();
-    this.logger.log(`disconnect ${connection.id} (code ${code}${id !== undefined ? `, principal ${id}` : ''})`);
+    this.limitLogger.debug('disconnect', `disconnect ${connection.id} (code ${code}${id !== undefined ? `, principal ${id}` : ''})`);
     await this.connections.remove(connection, code).catch((error: unknown) => this.logger.error(error));
   }
 
-  private readonly connectionEvents = { slowConsumer: (connection: RpcConnection) => this.slowConsumer(connection) };
+  private readonly connectionEvents = { slowConsumer: (connection: RpcConnection, reason: string) => this.slowConsumer(connection, reason) };
 
-  private slowConsumer(connection: RpcConnection): void {
-    this.limitLogger.warn('slowConsumer', `closing slow consumer ${connection.id} (1008)`);
-    this.metrics.drop('slowConsumer');
+  private slowConsumer(connection: RpcConnection, reason: string): void {
+    this.limitLogger.warn('slowConsumer', `closing ${connection.id} (${JsonRpcCloseCode.SlowConsumer}): ${reason}`);
+    this.metrics.drop(reason === 'Slow consumer' ? 'slowConsumer' : 'maxBufferedBytes');
   }
 
+  /** A dead peer gets the close frame if anything still reaches it, but nobody waits for its answer. */
   private dead(connection: RpcConnection): void {
     this.limitLogger.warn('heartbeat', `terminating ${connection.id}: no pong`);
     this.metrics.drop('heartbeat');
-    connection.socket.terminate();
+    connection.terminate(JsonRpcCloseCode.HeartbeatTimeout, 'Heartbeat timeout');
   }
 
   /**
@@ -192,7 +226,7 @@ export class JsonRpcWsTransport implements OnApplicationBootstrap, BeforeApplica
       while (Date.now() < deadline && (this.shutdown.httpInFlight > 0 || this.connections.all().some((c) => c.inFlight > 0))) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      await this.closeAll(1001, 'Server shutting down');
+      await this.closeAll(JsonRpcCloseCode.GoingAway, 'Server shutting down');
       if (this.httpServer) {
         this.httpServer.off('upgrade', this.router);
         for (const listener of this.previousListeners) this.httpServer.on('upgrade', listener);

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { JsonRpcServer } from '../../lib/index.js';
 import { OrdersStore } from '../orders/orders.store.js';
 
@@ -12,7 +12,7 @@ export const DESK_TOPIC = 'desk';
  * `fillAfterMs` old, and announces each fill on the desk topic.
  */
 @Injectable()
-export class FulfilmentService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class FulfilmentService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Fulfilment');
   private timer: NodeJS.Timeout | undefined;
 
@@ -26,8 +26,15 @@ export class FulfilmentService implements OnApplicationBootstrap, OnApplicationS
     this.timer = setInterval(() => this.tick(), Math.max(10, Math.min(1000, this.fillAfterMs / 2)));
   }
 
-  onApplicationShutdown(): void {
+  /**
+   * Stopped first, in the first shutdown hook: the store it writes to closes
+   * later (after the HTTP server), and the server's close may wait a long time
+   * for a slow upload. A tick after the database closed would crash the process.
+   */
+  onModuleDestroy(): void {
     clearInterval(this.timer);
+    this.timer = undefined;
+    this.logger.log('stopped');
   }
 
   tick(): void {

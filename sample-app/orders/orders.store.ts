@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Subject } from 'rxjs';
@@ -19,7 +19,7 @@ const toOrder = ({ created_at, ...order }: OrderRow): Order => ({ ...order, crea
  * cannot interleave with a new event.
  */
 @Injectable()
-export class OrdersStore implements OnModuleDestroy {
+export class OrdersStore implements OnApplicationShutdown {
   private readonly db: Database.Database;
   /** Every new event, as it is written. */
   readonly events$ = new Subject<OrderEvent>();
@@ -87,7 +87,12 @@ export class OrdersStore implements OnModuleDestroy {
     this.events$.next(event);
   }
 
-  onModuleDestroy(): void {
+  /**
+   * The last hook of a shutdown, after the HTTP server closed: a request that
+   * was still arriving (a slow upload) was answered -32099 by then, and nothing
+   * else can reach the database.
+   */
+  onApplicationShutdown(): void {
     this.events$.complete();
     this.db.close();
   }

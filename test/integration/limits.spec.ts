@@ -1,42 +1,15 @@
-import { Injectable, Module } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import { WebSocket } from 'ws';
-import { type JsonRpcModuleOptions, JsonRpcModule, type OnRpcDisconnect } from '../../lib/index.js';
+import { JsonRpcCloseCode } from '../../lib/protocol/close-codes.js';
 import { ConnectionRegistry } from '../../lib/push/connection.registry.js';
-import { guardStats, LimitsRpc, releaseBlocked } from '../fixtures/protection.rpc.js';
-import { SpecExamplesRpc } from '../fixtures/spec-examples.rpc.js';
+import { guardStats, releaseBlocked } from '../fixtures/protection.rpc.js';
 import { postRaw } from '../support/http-client.js';
-import { startApp, type TestServer } from '../support/start-app.js';
+import { appWith, closeCodes, request, stillServing } from '../support/protected-app.js';
+import type { TestServer } from '../support/start-app.js';
 import { eventually } from '../support/eventually.js';
 import { TestWsClient } from '../support/ws-client.js';
 
 type Frame = { id?: unknown; method?: string; params?: { subscription?: string; result?: { n: number } }; result?: unknown; error?: { code: number; data?: unknown } };
-
-/** Close codes as the server reports them to onRpcDisconnect. */
-const closeCodes: number[] = [];
-@Injectable()
-class CloseCodes implements OnRpcDisconnect {
-  onRpcDisconnect(_connection: unknown, code: number): void {
-    closeCodes.push(code);
-  }
-}
-
-async function appWith(options: JsonRpcModuleOptions): Promise<TestServer> {
-  @Module({ imports: [JsonRpcModule.forRoot(options)], providers: [LimitsRpc, SpecExamplesRpc, CloseCodes] })
-  class LimitedModule {}
-  return startApp(LimitedModule);
-}
-
-const request = (method: string, params: unknown, id: unknown) => ({ jsonrpc: '2.0', method, params, id });
-
-/** The proof after every limit: another client is served as usual. */
-async function stillServing(server: TestServer): Promise<void> {
-  const ws = await TestWsClient.connect(server.wsUrl);
-  expect(await ws.request(request('sum', [20, 22], 'alive'))).toMatchObject({ result: 42 });
-  await ws.close();
-  expect((await postRaw(server.httpUrl, JSON.stringify(request('sum', [1, 1], 'alive')))).json).toMatchObject({ result: 2 });
-}
-
 
 describe('limits, each hit and then the server still serving', () => {
   let server: TestServer;
@@ -155,7 +128,7 @@ describe('limits, each hit and then the server still serving', () => {
     await stillServing(server);
   });
 
-  it('slow consumer: a client that never reads is closed (1008) while a normal one gets every notification', async () => {
+  it('slow consumer: a client that never reads is closed (4009) while a normal one gets every notification', async () => {
     server = await appWith({ limits: { slowConsumerBytes: 256 * 1024, slowConsumerMs: 200, ratePerSecond: 1000, rateBurst: 1000 }, heartbeat: false });
     const registry = server.app.get(ConnectionRegistry);
     closeCodes.length = 0;
@@ -172,9 +145,9 @@ describe('limits, each hit and then the server still serving', () => {
       seen.push(frame.params!.result!.n);
     }
     expect(seen).toEqual(Array.from({ length: count }, (_, i) => i));
-    // The stalled one is closed with 1008 and, as it reads nothing, terminated after the grace: its memory is freed.
+    // The stalled one is closed with 4009 and, as it reads nothing, terminated after the grace: its memory is freed.
     await eventually(() => registry.size === 1, 5000);
-    expect(closeCodes).toEqual([1008]);
+    expect(closeCodes).toEqual([JsonRpcCloseCode.SlowConsumer]);
     stalled.socket.terminate();
     await reader.close();
     await stillServing(server);

@@ -98,4 +98,27 @@ run('two app instances sharing a real redis-server', () => {
     expect(await receiveAll(onA, 50)).toEqual(sequence);
     await onA.close();
   }, 30_000);
+
+  it('works with lazyConnect clients: the first join and the first publish connect them', async () => {
+    const client = new Redis({ host: '127.0.0.1', port: redis.port, lazyConnect: true, maxRetriesPerRequest: 1 });
+    clients.push(client);
+    @Module({
+      imports: [JsonRpcModule.forRootAsync({ useFactory: () => ({ pubsub: new RedisPubSub({ client, prefix: 'test:' }) }) })],
+      providers: [TicksRpc, ConnectionRpc],
+    })
+    class LazyModule {}
+    const lazy = await startApp(LazyModule);
+    try {
+      const ws = await joined(lazy, 'lazy');
+      const deadline = Date.now() + 10_000;
+      for (let probe = 1000; ; probe++) {
+        await lazy.app.get(JsonRpcServer).publish('lazy', 'news', { n: probe }).catch(() => undefined);
+        if (await ws.take((f) => isNews(f) && (f as Frame).params!.n === probe, 200).then(() => true, () => false)) break;
+        if (Date.now() > deadline) throw new Error('a lazyConnect client never delivered');
+      }
+      await ws.close();
+    } finally {
+      await lazy.close();
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsPositive, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsPositive, Matches, Max, Min } from 'class-validator';
 import type { OrderSide } from '../order.js';
 
 export class SubmitOrderDto {
@@ -13,6 +13,8 @@ export class SubmitOrderDto {
   @Max(1_000_000)
   qty!: number;
 
+  // The library already refuses 1e309 (Infinity) in params; the DTO says what a price is on its own too.
+  @IsNumber({ allowNaN: false, allowInfinity: false })
   @IsPositive()
   price!: number;
 }

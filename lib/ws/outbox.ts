@@ -1,0 +1,220 @@
+import type { Socket } from 'node:net';
+import { WebSocket } from 'ws';
+import { JsonRpcCloseCode } from '../protocol/close-codes.js';
+import { currentTurn } from './send-turn.js';
+
+/** The outbound limits of one connection. */
+export interface OutboxLimits {
+  slowConsumerBytes: number;
+  slowConsumerMs: number;
+  maxBufferedBytes: number;
+}
+
+/** Frames (and bytes) one connection writes per event-loop turn; the rest waits for the next turn. */
+export const FRAMES_PER_TURN = 512;
+export const BYTES_PER_TURN = 512 * 1024;
+
+type Frame = string | Buffer;
+
+/** Memory a frame holds: a string's length is its size in V8 (one byte per char, two for wide ones). */
+const sizeOf = (frame: Frame): number => (typeof frame === 'string' ? frame.length : frame.byteLength);
+
+function uncork(outbox: Outbox, raw: Socket): void {
+  outbox.corked = false;
+  raw.uncork();
+}
+
+/**
+ * Everything a connection sends goes through here, for three bounds:
+ * - per turn: at most FRAMES_PER_TURN frames / BYTES_PER_TURN bytes are written
+ *   per event-loop turn; the rest is queued and written on the next turns, so a
+ *   burst (100 replaying subscriptions) never blocks other connections;
+ * - slow consumer: over `slowConsumerBytes` waiting (socket + queue) for
+ *   `slowConsumerMs` while frames that may not be dropped keep coming: close 4009.
+ *   Drop-oldest subscriptions hold back while backlogged, so their backlog alone
+ *   never closes the connection;
+ * - hard ceiling: a frame that would take the waiting bytes over
+ *   `maxBufferedBytes` closes the connection at once (4009), whatever the grace.
+ */
+export class Outbox {
+  private queue: Frame[] | undefined;
+  private head = 0;
+  private queuedBytes = 0;
+  private flushScheduled = false;
+  private turn = -1;
+  private framesInTurn = 0;
+  private bytesInTurn = 0;
+  /** Since when more than `slowConsumerBytes` have been waiting; 0 when not backlogged. */
+  private backloggedSince = 0;
+  /** A frame that may not be dropped was queued behind the backlog. */
+  private strictWaiting = false;
+  /** Drop-oldest subscriptions waiting for the backlog to clear. */
+  private heldBack: Set<() => void> | undefined;
+  private flushingHeldBack = false;
+  /** Work waiting for an idle outbox (subscription starts), one per turn. */
+  private idleTasks: Array<() => void> | undefined;
+  corked = false;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly limits: OutboxLimits,
+    private readonly overflow: (code: JsonRpcCloseCode, reason: string) => void,
+  ) {}
+
+  private get open(): boolean {
+    return this.socket.readyState === WebSocket.OPEN;
+  }
+
+  /** Bytes waiting: in the socket and in our queue. */
+  get waitingBytes(): number {
+    return this.socket.bufferedAmount + this.queuedBytes;
+  }
+
+  get backlogged(): boolean {
+    return this.waitingBytes > this.limits.slowConsumerBytes;
+  }
+
+  /** This turn's budget is spent or frames are queued: new work should wait. */
+  get busy(): boolean {
+    return this.queue !== undefined || !this.hasBudget();
+  }
+
+  /** False when not sent: the socket is closed, or this frame closed it (ceiling, slow consumer). */
+  send(frame: Frame): boolean {
+    if (!this.open) return false;
+    const size = sizeOf(frame);
+    if (this.waitingBytes + size > this.limits.maxBufferedBytes) {
+      this.overflow(JsonRpcCloseCode.SlowConsumer, 'Send buffer full');
+      return false;
+    }
+    if (this.backlogged) this.strictWaiting = true;
+    if (this.checkBacklog()) return false;
+    if (this.queue === undefined && this.take(size)) this.write(frame);
+    else this.enqueue(frame, size);
+    return true;
+  }
+
+  /**
+   * Slow-consumer check (on every send, and by the transport's sweeper):
+   * true when it closed the connection. Clears the held-back values once the
+   * backlog is gone.
+   */
+  checkBacklog(): boolean {
+    if (!this.backlogged) {
+      this.backloggedSince = 0;
+      this.strictWaiting = false;
+      this.flushHeldBack();
+      return false;
+    }
+    const now = Date.now();
+    if (this.backloggedSince === 0) this.backloggedSince = now;
+    if (!this.strictWaiting || now - this.backloggedSince < this.limits.slowConsumerMs) return false;
+    this.overflow(JsonRpcCloseCode.SlowConsumer, 'Slow consumer');
+    return true;
+  }
+
+  holdBack(flush: () => void): void {
+    (this.heldBack ??= new Set()).add(flush);
+  }
+
+  release(flush: () => void): void {
+    this.heldBack?.delete(flush);
+  }
+
+  /** Runs `task` now if the outbox is idle, else once the queue has drained (one task per turn). */
+  whenIdle(task: () => void): void {
+    if (!this.busy && !this.idleTasks?.length) return task();
+    (this.idleTasks ??= []).push(task);
+    this.scheduleFlush();
+  }
+
+  /** Frees what is queued (the connection is closing). */
+  discard(): void {
+    this.queue = undefined;
+    this.head = 0;
+    this.queuedBytes = 0;
+    this.heldBack?.clear();
+    this.idleTasks = undefined;
+  }
+
+  private flushHeldBack(): void {
+    if (this.flushingHeldBack || !this.heldBack?.size) return;
+    this.flushingHeldBack = true;
+    try {
+      for (const flush of [...this.heldBack]) flush();
+    } finally {
+      this.flushingHeldBack = false;
+    }
+  }
+
+  private hasBudget(): boolean {
+    const turn = currentTurn();
+    if (turn !== this.turn) {
+      this.turn = turn;
+      this.framesInTurn = 0;
+      this.bytesInTurn = 0;
+    }
+    return this.framesInTurn < FRAMES_PER_TURN && this.bytesInTurn < BYTES_PER_TURN;
+  }
+
+  private take(size: number): boolean {
+    if (!this.hasBudget()) return false;
+    this.framesInTurn++;
+    this.bytesInTurn += size;
+    return true;
+  }
+
+  private enqueue(frame: Frame, size: number): void {
+    (this.queue ??= []).push(frame);
+    this.queuedBytes += size;
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(this.flush);
+  }
+
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    if (!this.open) return this.discard();
+    const queue = this.queue;
+    if (queue) {
+      while (this.head < queue.length && this.take(sizeOf(queue[this.head]!))) {
+        const frame = queue[this.head]!;
+        queue[this.head++] = '';
+        this.queuedBytes -= sizeOf(frame);
+        this.write(frame);
+      }
+      if (this.head < queue.length) {
+        // Compact now and then: shift() on a long array is a copy each time.
+        if (this.head > 1024 && this.head * 2 > queue.length) {
+          queue.splice(0, this.head);
+          this.head = 0;
+        }
+        return this.scheduleFlush();
+      }
+      this.queue = undefined;
+      this.head = 0;
+    }
+    while (this.idleTasks?.length && !this.busy) this.idleTasks.shift()!();
+    if (this.idleTasks?.length) this.scheduleFlush();
+  };
+
+  /**
+   * Frames written in one tick leave in one write: a syscall per response is
+   * the largest single cost under load. `ws` keeps its TCP socket as `_socket`.
+   */
+  private write(frame: Frame): void {
+    if (!this.corked) {
+      const raw = (this.socket as unknown as { _socket?: Socket })._socket;
+      if (raw) {
+        this.corked = true;
+        raw.cork();
+        process.nextTick(uncork, this, raw);
+      }
+    }
+    this.socket.send(frame, { binary: false });
+  }
+}
