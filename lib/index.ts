@@ -5,7 +5,7 @@ export * from './decorators/index.js';
 export * from './exceptions/index.js';
 export * from './interfaces/index.js';
 export { JsonRpcServer } from './push/json-rpc.server.js';
-export { RpcEvent, rpcEvent } from './push/rpc-event.js';
+export { RpcEvent, RpcGap, rpcEvent } from './push/rpc-event.js';
 export type { JsonRpcPubSub } from './push/pubsub/json-rpc-pubsub.interface.js';
 export { MemoryPubSub } from './push/pubsub/memory-pubsub.js';
 export { RedisPubSub, type RedisClientLike, type RedisPubSubOptions } from './push/pubsub/redis-pubsub.js';

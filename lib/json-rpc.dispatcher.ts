@@ -112,7 +112,7 @@ export class JsonRpcDispatcher {
         // The handler keeps running until it notices the signal; its late result is dropped.
         ctx.abort(new Error('Handler timeout'));
         return errorResponse(call.id, { code: JsonRpcErrorCode.Timeout, message: 'Handler timed out' });
-      })
+      }, connection ? ctx : undefined)
       .then((response) => {
         connection?.untrackCall(ctx);
         return this.finished(call, origin, response, started);

@@ -38,6 +38,7 @@ function ensureDebianPackage(bin, pkg) {
 }
 
 ensureDebianPackage('redis-server', 'redis-server');
+ensureDebianPackage('chromium', 'chromium'); // the client's browser-bundle test (playwright-core)
 
 console.log('> tsc --noEmit (strict)');
 if (run(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json']) !== 0) {

@@ -14,24 +14,31 @@ function firstParam(params: RpcCall['params'], key: string): unknown {
   return Array.isArray(params) ? params[0] : params?.[key];
 }
 
+/** Sent in the cancelled call's place (the handler's late result is dropped). */
+const CANCELLED = { code: JsonRpcErrorCode.RequestCancelled, message: 'Request cancelled' };
+
 /**
  * The reserved `rpc.*` methods the library provides (apps cannot register
- * `rpc.*` names): `rpc.unsubscribe` and `rpc.authenticate`, both WebSocket-only.
+ * `rpc.*` names): `rpc.ping` (both transports: the client's heartbeat, since
+ * browsers cannot send ping frames), and the WebSocket-only `rpc.unsubscribe`,
+ * `rpc.authenticate` and `rpc.cancel`.
  */
 @Injectable()
 export class RpcBuiltins {
   private readonly handlers = new Map<string, Builtin>([
     ['rpc.unsubscribe', (call, connection) => this.unsubscribe(call, connection)],
     ['rpc.authenticate', (call, connection) => this.authenticate(call, connection)],
+    ['rpc.cancel', (call, connection) => this.cancel(call, connection)],
   ]);
 
   constructor(private readonly authenticator: JsonRpcAuthenticator) {}
 
   has(method: string): boolean {
-    return this.handlers.has(method);
+    return this.handlers.has(method) || method === 'rpc.ping';
   }
 
   handle(call: RpcCall, origin: CallOrigin): JsonRpcResponse | Promise<JsonRpcResponse> {
+    if (call.method === 'rpc.ping') return successResponse(call.id, 'pong');
     const connection = origin.connection as RpcConnection | undefined;
     if (connection === undefined) {
       return errorResponse(call.id, standardError(JsonRpcErrorCode.MethodNotFound, { reason: `"${call.method}" needs a WebSocket connection` }));
@@ -44,6 +51,23 @@ export class RpcBuiltins {
     const id = firstParam(call.params, 'subscription');
     if (typeof id !== 'string') return errorResponse(call.id, standardError(JsonRpcErrorCode.InvalidParams, ['subscription must be a string']));
     return successResponse(call.id, connection.unsubscribe(id));
+  }
+
+  /**
+   * `[id]` or `{ id }` of a call still running on this connection (as in LSP's
+   * `$/cancelRequest`): aborts its `ctx.signal` and answers it with -32800 now.
+   * True if it was running. Only handlers that returned a Promise can be
+   * cancelled: a synchronous one has already answered.
+   */
+  private cancel(call: RpcCall, connection: RpcConnection): JsonRpcResponse {
+    const id = firstParam(call.params, 'id');
+    if (typeof id !== 'string' && typeof id !== 'number') return errorResponse(call.id, standardError(JsonRpcErrorCode.InvalidParams, ['id must be a string or a number']));
+    const running = connection.runningCall(id);
+    if (running !== undefined) {
+      running.abort(new Error('Request cancelled by the client'));
+      running.settle?.(errorResponse(running.id, CANCELLED));
+    }
+    return successResponse(call.id, running !== undefined);
   }
 
   /** `[token]` or `{ token }`: renews the connection's principal (same id) before it expires. */

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { JsonRpcConnection } from '../interfaces/json-rpc-connection.interface.js';
 import type { JsonRpcContext, JsonRpcTransport } from '../interfaces/json-rpc-context.interface.js';
-import type { JsonRpcId } from '../protocol/json-rpc.types.js';
+import type { JsonRpcId, JsonRpcResponse } from '../protocol/json-rpc.types.js';
 import type { RpcCall } from '../protocol/validate-request.js';
 
 /** Where a message came from: built once per HTTP request or per WS connection. */
@@ -25,6 +25,8 @@ export class JsonRpcCallContext implements JsonRpcContext {
   readonly connection: JsonRpcConnection | undefined;
   readonly request: IncomingMessage;
   lastEventId: string | number | undefined = undefined;
+  /** @internal answers the call now, whatever the handler does later (`rpc.cancel`); set while it runs on a connection. */
+  settle: ((response: JsonRpcResponse) => void) | undefined = undefined;
   // An AbortController per call is measurable on the hot path; most handlers never look.
   private controller: AbortController | undefined;
 

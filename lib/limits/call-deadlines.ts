@@ -25,10 +25,19 @@ export class CallDeadlines implements OnModuleDestroy {
     this.sweepMs = Math.max(5, Math.min(1000, Math.floor(this.timeoutMs / 10)));
   }
 
-  /** Settles with `work`, or with `onTimeout()` once the deadline has passed. `work` must not reject. */
-  race<T>(work: Promise<T>, onTimeout: () => T): Promise<T> {
+  /**
+   * Settles with `work`, or with `onTimeout()` once the deadline has passed. `work` must not reject.
+   * `early.settle`, when given, is set to a function that settles it at once (rpc.cancel).
+   */
+  race<T>(work: Promise<T>, onTimeout: () => T, early?: { settle: ((value: T) => void) | undefined }): Promise<T> {
     return new Promise<T>((resolve) => {
       const entry: Pending = { deadline: Date.now() + this.timeoutMs, expire: () => resolve(onTimeout()) };
+      if (early) {
+        early.settle = (value) => {
+          this.pending.delete(entry);
+          resolve(value);
+        };
+      }
       this.pending.add(entry);
       this.timer ??= setInterval(() => this.sweep(), this.sweepMs).unref();
       void work.then((value) => {

@@ -51,6 +51,12 @@ export class CallGate {
     if (this.running.size >= this.limit) this.pause();
   }
 
+  /** The running call with this request id (`rpc.cancel`). */
+  find(id: string | number): JsonRpcCallContext | undefined {
+    for (const ctx of this.running) if (ctx.id === id) return ctx;
+    return undefined;
+  }
+
   untrack(ctx: JsonRpcCallContext): void {
     this.running.delete(ctx);
     this.wake();

@@ -213,6 +213,11 @@ export class RpcConnection implements JsonRpcConnection {
     this.gate.track(ctx);
   }
 
+  /** The running call with this request id (`rpc.cancel`); at most `maxInFlightPerConnection` to look through. */
+  runningCall(id: string | number): JsonRpcCallContext | undefined {
+    return this.callGate?.find(id);
+  }
+
   untrackCall(ctx: JsonRpcCallContext): void {
     this.callGate?.untrack(ctx);
   }

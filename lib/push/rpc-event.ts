@@ -16,3 +16,20 @@ export class RpcEvent<T = unknown> {
 export function rpcEvent<T>(value: T, eventId: string | number): RpcEvent<T> {
   return new RpcEvent(value, eventId);
 }
+
+/**
+ * Emitted by a resumable subscription that cannot replay everything after the
+ * client's `lastEventId` (its window no longer has it): sent as
+ * `{ subscription, gap: missed | true }` so the client knows it resumed with a gap.
+ *
+ * @publicApi
+ */
+export class RpcGap {
+  /** Tells it apart by type too (the client's typed proxy drops it from a stream's values). */
+  readonly rpcGap = true as const;
+
+  constructor(
+    /** How many events were lost, when known. */
+    readonly missed?: number,
+  ) {}
+}

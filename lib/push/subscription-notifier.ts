@@ -1,7 +1,7 @@
 import type { JsonRpcErrorObject } from '../protocol/json-rpc.types.js';
 import { notificationText } from '../protocol/response.js';
 import type { RpcConnection } from './rpc-connection.js';
-import { RpcEvent } from './rpc-event.js';
+import { RpcEvent, RpcGap } from './rpc-event.js';
 import type { SourceObserver } from './subscription-source.js';
 
 export interface OverflowPolicy {
@@ -53,7 +53,13 @@ export function subscriptionNotifier(
   };
   return {
     next: (value) =>
-      deliver(value instanceof RpcEvent ? { subscription, result: value.value, eventId: value.eventId } : { subscription, result: value }),
+      deliver(
+        value instanceof RpcEvent
+          ? { subscription, result: value.value, eventId: value.eventId }
+          : value instanceof RpcGap
+            ? { subscription, gap: value.missed ?? true }
+            : { subscription, result: value },
+      ),
     error: (error) => deliver({ subscription, error: toError(error) }),
     complete: () => deliver({ subscription, complete: true }),
   };
