@@ -1,6 +1,6 @@
 // The browser build of nestjs-json-rpc/client: one ESM file for <script type="module">
 // (no bundler needed on the page). `node test/client/bundle/build-browser-bundle.mjs [outfile]`
-// writes it (default dist/client/json-rpc-client.browser.js); the size-budget test builds it in memory.
+// writes it (default dist/lib/client/json-rpc-client.browser.js); the size-budget test builds it in memory.
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
@@ -30,7 +30,7 @@ export async function buildBrowserBundle() {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const outfile = process.argv[2] ?? 'dist/client/json-rpc-client.browser.js';
+  const outfile = process.argv[2] ?? 'dist/lib/client/json-rpc-client.browser.js';
   await esbuild.build(bundleOptions(outfile));
   console.log(`wrote ${outfile}`);
 }
