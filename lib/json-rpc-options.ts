@@ -16,6 +16,7 @@ export const DEFAULT_LIMITS: Readonly<JsonRpcLimits> = Object.freeze({
   ratePerSecond: 50,
   rateBurst: 100,
   handlerTimeoutMs: 30_000,
+  httpBodyTimeoutMs: 10_000,
   slowConsumerBytes: 1024 * 1024,
   slowConsumerMs: 10_000,
 });
