@@ -10,6 +10,7 @@ interface FastifyRequestLike {
 }
 interface FastifyReplyLike {
   raw: ServerResponse;
+  getHeaders(): Record<string, number | string | string[] | undefined>;
   hijack(): unknown;
   callNotFound(): unknown;
 }
@@ -24,8 +25,8 @@ interface FastifyInstanceLike {
  * over (`reply.hijack()`) before Fastify's content-type parsers run, so the
  * body is read by the same reader, with the same limits and answers, as on
  * Express. Every `onRequest` hook (Nest middleware, CORS, security headers,
- * 503 while closing) has run by then; Nest copies their headers to the raw
- * response.
+ * 503 while closing) has run by then, and the headers they set go out with
+ * our answer.
  */
 export function installOnFastify(adapter: HttpAdapter, endpoint: HttpEndpoint): void {
   const instance = adapter.getInstance<FastifyInstanceLike>();
@@ -36,7 +37,7 @@ export function installOnFastify(adapter: HttpAdapter, endpoint: HttpEndpoint): 
     method: 'POST',
     url: endpoint.path,
     preParsing(request, reply, _payload, done) {
-      const hijack = () => reply.hijack();
+      const hijack = () => takeOver(reply);
       if (matchEndpoint(request.url, endpoint.path) === 'exact') {
         hijack();
         readJsonBody(request.raw, reply.raw, endpoint.body, (body) => endpoint.answer(request.raw, reply.raw, body));
@@ -62,9 +63,17 @@ export function installOnFastify(adapter: HttpAdapter, endpoint: HttpEndpoint): 
         markBodyless(request.raw);
         done();
       },
-      () => reply.hijack(),
+      () => takeOver(reply),
     );
   });
+}
+
+/** The answer goes out on the raw response: headers hooks set with `reply.header()` go with it. */
+function takeOver(reply: FastifyReplyLike): void {
+  reply.hijack();
+  for (const [name, value] of Object.entries(reply.getHeaders())) {
+    if (value !== undefined && !reply.raw.hasHeader(name)) reply.raw.setHeader(name, value);
+  }
 }
 
 /** The body was read: what Fastify's parser stage checks (handle-request.js) now says there is none. */

@@ -13,6 +13,13 @@ import { startApp, type TestServer } from '../support/start-app.js';
 // library with its own deadline, per-principal rate limits, the app's own
 // request hooks (CORS) still applied.
 
+interface FastifyHooks {
+  addHook(name: 'onRequest', hook: (request: unknown, reply: { header(name: string, value: string): unknown }, done: () => void) => void): void;
+}
+interface ExpressUse {
+  use(middleware: (req: unknown, res: { setHeader(name: string, value: string): unknown }, next: () => void) => void): void;
+}
+
 const sum = (id: number) => JSON.stringify({ jsonrpc: '2.0', method: 'sum', params: [1, 2], id });
 
 /** One raw HTTP/1.1 exchange on a fresh socket: the whole reply text once the server closes or answers. */
@@ -48,7 +55,13 @@ describe(`HTTP endpoint on ${TEST_PLATFORM}`, () => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startApp(PlatformModule, (app: INestApplication) => app.enableCors({ origin: 'https://app.example' }));
+    server = await startApp(PlatformModule, (app: INestApplication) => {
+      app.enableCors({ origin: 'https://app.example' });
+      // A request hook of the app's own that sets a header, the platform's way.
+      const instance = app.getHttpAdapter().getInstance() as FastifyHooks & ExpressUse;
+      if (TEST_PLATFORM === 'fastify') instance.addHook('onRequest', (_request, reply, done) => (reply.header('x-app-hook', 'yes'), done()));
+      else instance.use((_req, res, next) => (res.setHeader('x-app-hook', 'yes'), next()));
+    });
   });
   afterAll(() => server.close());
 
@@ -116,13 +129,14 @@ describe(`HTTP endpoint on ${TEST_PLATFORM}`, () => {
     }
   });
 
-  it('applies the app-level CORS hook to JSON-RPC answers', async () => {
+  it("applies the app's CORS and its own request hooks to JSON-RPC answers", async () => {
     const reply = await fetch(server.httpUrl, {
       method: 'POST',
       body: sum(5),
       headers: { 'content-type': 'application/json', origin: 'https://app.example' },
     });
     expect(reply.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    expect(reply.headers.get('x-app-hook')).toBe('yes');
     expect(await reply.json()).toMatchObject({ result: 3 });
   });
 });
