@@ -7,6 +7,7 @@ import { SpecExamplesRpc } from '../fixtures/spec-examples.rpc.js';
 import { postRaw } from '../support/http-client.js';
 import { TEST_PLATFORM } from '../support/platform.js';
 import { startApp, type TestServer } from '../support/start-app.js';
+import { TestWsClient } from '../support/ws-client.js';
 
 // The HTTP endpoint as each platform seam installs it (test/run-tests.mjs runs
 // this file on Express and on Fastify): exact path only, the body read by the
@@ -222,5 +223,31 @@ describe(`HTTP rate limit on ${TEST_PLATFORM} without authenticate`, () => {
       expect([path, (await postRaw(`${base}${path}`, sum(1))).status, (await postRaw(`${base}${path}`, '{')).status]).toEqual([path, 404, 404]);
     }
     expect(await postRaw(`${base}/rpc`, sum(2))).toMatchObject({ status: 200, json: { result: 3 } });
+  });
+});
+
+describe(`default limits on ${TEST_PLATFORM}`, () => {
+  @Module({ imports: [JsonRpcModule.forRoot()], providers: [SpecExamplesRpc] })
+  class DefaultsModule {}
+
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startApp(DefaultsModule);
+  });
+  afterAll(() => server.close());
+
+  // A page that opens with a few hundred calls (issue 14: 150 back-to-back calls met 50 refusals at burst 100).
+  it('let 300 back-to-back calls of one page through, over one WebSocket and over HTTP', async () => {
+    const client = await TestWsClient.connect(server.wsUrl);
+    try {
+      for (let id = 1; id <= 300; id++) client.send({ jsonrpc: '2.0', method: 'sum', params: [id, 1], id });
+      const answers = [];
+      for (let n = 0; n < 300; n++) answers.push((await client.take()) as { error?: unknown });
+      expect(answers.filter((answer) => answer.error !== undefined)).toEqual([]);
+    } finally {
+      client.socket.close();
+    }
+    const replies = await Promise.all(Array.from({ length: 300 }, (_, id) => postRaw(server.httpUrl, sum(id))));
+    expect(replies.filter((reply) => (reply.json as { error?: unknown }).error !== undefined)).toEqual([]);
   });
 });
