@@ -26,6 +26,9 @@ const SERVERS: Record<string, ServerDef> = {
   jayson: { name: 'jayson', script: 'servers/jayson.js', path: '/', protocol: 'jsonrpc' },
   'nest-post-bare': { name: 'Nest @Post, no enhancers (floor)', script: 'servers/nest-http.js', args: ['bare'], path: '/add', protocol: 'rest' },
   'nest-post-full': { name: 'Nest @Post, guard + ValidationPipe(DTO) + interceptor', script: 'servers/nest-http.js', args: ['full'], path: '/add', protocol: 'rest' },
+  'lib-fastify-bare': { name: 'this library on Fastify, bare', script: 'servers/json-rpc-lib.js', args: ['bare', 'fastify'], path: '/rpc', protocol: 'jsonrpc' },
+  'lib-fastify-full': { name: 'this library on Fastify, guard + ValidationPipe(DTO) + interceptor', script: 'servers/json-rpc-lib.js', args: ['full', 'fastify'], path: '/rpc', protocol: 'jsonrpc' },
+  'nest-post-fastify-bare': { name: 'Nest @Post on Fastify, no enhancers (floor)', script: 'servers/nest-http.js', args: ['bare', 'fastify'], path: '/add', protocol: 'rest' },
 };
 
 interface Scenario {
@@ -45,8 +48,8 @@ const SCENARIOS: Scenario[] = [
   { id: 'ws-50x10', title: 'WS add([a,b]), 50 connections x 10 in flight', mode: 'ws', connections: 50, inFlight: 10, batch: 1, servers: WS_SERVERS, ceiling: 'ws-raw' },
   { id: 'ws-1x1', title: 'WS, 1 connection x 1 in flight (latency)', mode: 'ws', connections: 1, inFlight: 1, batch: 1, servers: WS_SERVERS, ceiling: 'ws-raw' },
   { id: 'ws-batch10', title: 'WS batches of 10, 50 x 2 in flight', mode: 'ws', connections: 50, inFlight: 2, batch: 10, servers: ['lib-bare', 'lib-guard', 'ws-raw', 'ws-jsonrpc2'], ceiling: 'ws-raw' },
-  { id: 'http-50', title: 'HTTP keep-alive, 50 connections', mode: 'http', connections: 50, inFlight: 1, batch: 1, servers: ['lib-bare', 'lib-full', 'nest-post-bare', 'nest-post-full', 'http-raw', 'jayson'], ceiling: 'http-raw' },
-  { id: 'http-batch10', title: 'HTTP keep-alive, batches of 10, 50 connections', mode: 'http', connections: 50, inFlight: 1, batch: 10, servers: ['lib-bare', 'http-raw'], ceiling: 'http-raw' },
+  { id: 'http-50', title: 'HTTP keep-alive, 50 connections', mode: 'http', connections: 50, inFlight: 1, batch: 1, servers: ['lib-bare', 'lib-full', 'lib-fastify-bare', 'lib-fastify-full', 'nest-post-bare', 'nest-post-full', 'nest-post-fastify-bare', 'http-raw', 'jayson'], ceiling: 'http-raw' },
+  { id: 'http-batch10', title: 'HTTP keep-alive, batches of 10, 50 connections', mode: 'http', connections: 50, inFlight: 1, batch: 10, servers: ['lib-bare', 'lib-fastify-bare', 'http-raw'], ceiling: 'http-raw' },
 ];
 const IDLE_SERVERS = ['lib-bare', 'ws-raw', 'nest-gateway'];
 
@@ -158,7 +161,10 @@ for (const scenario of SCENARIOS.filter((s) => selected(s.id))) {
   lines.push('');
   for (const key of ours) {
     const cpu = table[key]!.serverCpuUsPerCall;
-    lines.push(`- ${SERVERS[key]!.name}, CPU per call vs ${peers.map((other) => `${SERVERS[other]!.name} ${fmt(cpu / table[other]!.serverCpuUsPerCall, 2)}x`).join(', ')}`);
+    // A Fastify row is also measured against the same pipeline on Express (issue 14's target).
+    const onExpress = key.includes('-fastify-') ? table[key.replace('-fastify-', '-')] : undefined;
+    const sameOnExpress = onExpress ? `, the same on Express ${fmt(cpu / onExpress.serverCpuUsPerCall, 2)}x` : '';
+    lines.push(`- ${SERVERS[key]!.name}, CPU per call vs ${peers.map((other) => `${SERVERS[other]!.name} ${fmt(cpu / table[other]!.serverCpuUsPerCall, 2)}x`).join(', ')}${sameOnExpress}`);
   }
 }
 

@@ -1,10 +1,12 @@
 // This library, three ways: `bare` (no enhancers), `guard` (global guard +
-// interceptor), `full` (global guard + ValidationPipe with a DTO + interceptor).
+// interceptor), `full` (global guard + ValidationPipe with a DTO + interceptor);
+// a second argument `fastify` runs it on @nestjs/platform-fastify.
 import 'reflect-metadata';
 import { Module, ValidationPipe } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { JsonRpcModule, RpcMethod, RpcParams, RpcService } from '../../lib/index.js';
 import { AddDto, BenchGuard, BenchInterceptor } from './nest-pipeline.js';
+import { createBenchApp } from './platform.util.js';
 import { announce } from './serve.util.js';
 
 const variant = process.argv[2] ?? 'bare';
@@ -35,7 +37,7 @@ const enhancers = variant === 'bare' ? [] : [{ provide: APP_GUARD, useClass: Ben
 })
 class BenchModule {}
 
-const app = await NestFactory.create(BenchModule, { logger: false });
+const app = await createBenchApp(BenchModule, process.argv[3]);
 if (variant === 'full') app.useGlobalPipes(new ValidationPipe());
 await app.listen(0, '127.0.0.1');
 announce(app.getHttpServer(), () => app.close());

@@ -1,9 +1,11 @@
 // Plain Nest HTTP controllers: `full` (guard + ValidationPipe + interceptor on
-// POST /add) and `bare` (POST /add adding two body fields, nothing else: the platform's floor).
+// POST /add) and `bare` (POST /add adding two body fields, nothing else: the platform's floor);
+// a second argument `fastify` runs it on @nestjs/platform-fastify.
 import 'reflect-metadata';
 import { Body, Controller, HttpCode, Module, Post, ValidationPipe } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AddDto, BenchGuard, BenchInterceptor } from './nest-pipeline.js';
+import { createBenchApp } from './platform.util.js';
 import { announce } from './serve.util.js';
 
 const variant = process.argv[2] ?? 'full';
@@ -32,7 +34,7 @@ class BareController {
 })
 class HttpModule {}
 
-const app = await NestFactory.create(HttpModule, { logger: false });
+const app = await createBenchApp(HttpModule, process.argv[3]);
 if (variant === 'full') app.useGlobalPipes(new ValidationPipe());
 await app.listen(0, '127.0.0.1');
 announce(app.getHttpServer(), () => app.close());

@@ -21,10 +21,12 @@ export interface JsonRpcLimits {
   maxConnections: number;
   /** Open WebSocket connections per principal (with `authenticate`); beyond it 503. Default 20. */
   maxConnectionsPerPrincipal: number;
-  /** Token bucket per connection (HTTP: per keep-alive socket): calls per second... Default 50. */
+  /** Token bucket per WebSocket connection, and over HTTP per principal (else per client address): calls per second... Default 100. */
   ratePerSecond: number;
-  /** ...and burst. Every batch item counts. Over it: -32029. Default 100. */
+  /** ...and burst. Every batch item counts. Over it: -32029. Default 500 (a page that opens with a few hundred calls is not refused). */
   rateBurst: number;
+  /** An HTTP body not received in full this long after the headers gets 408 and the socket closed (slowloris). Default 10 000. */
+  httpBodyTimeoutMs: number;
   /** A call running longer gets -32008, its `ctx.signal` aborted, its late result dropped. Default 30 000. */
   handlerTimeoutMs: number;
   /** Bytes queued for a client that does not read... Default 1 MiB. */
