@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RpcBuiltins } from './builtins/rpc-builtins.js';
 import { JsonRpcCallContext, type CallOrigin } from './context/json-rpc-call-context.js';
-import { CallErrors } from './exceptions/call-errors.js';
+import { ErrorResponder } from './exceptions/error-responder.js';
 import { isFailure } from './exceptions/is-failure.js';
 import type { ResolvedJsonRpcOptions } from './interfaces/json-rpc-module-options.interface.js';
 import { JsonRpcMethodRegistry, type RegisteredMethod } from './json-rpc-method.registry.js';
@@ -39,7 +39,7 @@ export class JsonRpcDispatcher {
     private readonly shutdown: ShutdownState,
     private readonly builtins: RpcBuiltins,
     private readonly subscriptions: SubscriptionStarter,
-    private readonly errors: CallErrors,
+    private readonly errors: ErrorResponder,
     private readonly metrics: JsonRpcMetrics,
     private readonly tracing: JsonRpcTracing,
     private readonly deadlines: CallDeadlines,

@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { JsonRpcAuthenticator } from './auth/authenticator.js';
 import { RpcBuiltins } from './builtins/rpc-builtins.js';
-import { CallErrors } from './exceptions/call-errors.js';
+import { ErrorResponder } from './exceptions/error-responder.js';
 import { SubscriptionStarter } from './push/subscription.starter.js';
 import { TicketStore } from './auth/ticket.store.js';
 import { JsonRpcHttpTransport } from './http/json-rpc-http.transport.js';
@@ -59,7 +59,7 @@ import { JsonRpcWsTransport } from './ws/json-rpc-ws.transport.js';
     JsonRpcMetrics,
     JsonRpcTracing,
     CallDeadlines,
-    CallErrors,
+    ErrorResponder,
     RpcBuiltins,
     SubscriptionStarter,
   ],

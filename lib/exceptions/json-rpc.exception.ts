@@ -27,37 +27,14 @@ export class JsonRpcException extends IntrinsicException {
 
 const standard = (code: JsonRpcErrorCode) => JSON_RPC_ERROR_MESSAGES[code]!;
 
-/** @publicApi */
-export class JsonRpcParseErrorException extends JsonRpcException {
-  constructor(data?: unknown) {
-    super(JsonRpcErrorCode.ParseError, standard(JsonRpcErrorCode.ParseError), data);
-  }
-}
-
-/** @publicApi */
-export class JsonRpcInvalidRequestException extends JsonRpcException {
-  constructor(data?: unknown) {
-    super(JsonRpcErrorCode.InvalidRequest, standard(JsonRpcErrorCode.InvalidRequest), data);
-  }
-}
-
-/** @publicApi */
-export class JsonRpcMethodNotFoundException extends JsonRpcException {
-  constructor(data?: unknown) {
-    super(JsonRpcErrorCode.MethodNotFound, standard(JsonRpcErrorCode.MethodNotFound), data);
-  }
-}
-
-/** @publicApi */
+/**
+ * -32602 with `data` (the library's own answer for params a handler cannot take;
+ * throw it from a pipe or a handler for the same).
+ *
+ * @publicApi
+ */
 export class JsonRpcInvalidParamsException extends JsonRpcException {
   constructor(data?: unknown) {
     super(JsonRpcErrorCode.InvalidParams, standard(JsonRpcErrorCode.InvalidParams), data);
-  }
-}
-
-/** @publicApi */
-export class JsonRpcInternalErrorException extends JsonRpcException {
-  constructor(data?: unknown) {
-    super(JsonRpcErrorCode.InternalError, standard(JsonRpcErrorCode.InternalError), data);
   }
 }

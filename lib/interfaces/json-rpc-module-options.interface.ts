@@ -87,6 +87,15 @@ export interface JsonRpcModuleOptions {
   metrics?: boolean | JsonRpcMetricsOptions;
 }
 
+/**
+ * What a `forRootAsync({ useClass })` options class implements.
+ *
+ * @publicApi
+ */
+export interface JsonRpcOptionsFactory {
+  createJsonRpcOptions(): JsonRpcModuleOptions | Promise<JsonRpcModuleOptions>;
+}
+
 /** The options with every default applied. */
 export interface ResolvedJsonRpcOptions {
   path: string;

@@ -2,10 +2,10 @@ import { type CanActivate, IntrinsicException, type Logger, type NestInterceptor
 import { JSON_RPC_CONTEXT_TYPE } from '../json-rpc.constants.js';
 import { isThenable } from '../utils/is-thenable.js';
 import { runGuards } from './guards.consumer.js';
-import { interceptorChain } from './lean-interceptors.consumer.js';
+import { interceptorChain } from './interceptor-chain.js';
 import { ExecutionContextHost, type ExternalExceptionsHandler } from './nest-internals.js';
 import type { ArgumentsResolver } from './params.resolver.js';
-import { lastValue, settle } from './settle.js';
+import { lastValue, unwrapResult } from './handler-result.js';
 
 export type Handler = (...args: unknown[]) => unknown;
 
@@ -72,7 +72,7 @@ export class DirectPipeline {
   /** Interceptors get an ExecutionContext of their own, as InterceptorsConsumer creates one. */
   private intercepted(args: unknown[], capture: Capture | undefined): unknown {
     const run = () => this.call(args, capture);
-    if (this.parts.interceptors.length === 0) return settle(run());
+    if (this.parts.interceptors.length === 0) return unwrapResult(run());
     return lastValue(interceptorChain(this.parts.interceptors, this.context(args), run));
   }
 

@@ -12,11 +12,6 @@ export class RpcEvent<T = unknown> {
   ) {}
 }
 
-/** Shorthand for `new RpcEvent(value, eventId)`. */
-export function rpcEvent<T>(value: T, eventId: string | number): RpcEvent<T> {
-  return new RpcEvent(value, eventId);
-}
-
 /**
  * Emitted by a resumable subscription that cannot replay everything after the
  * client's `lastEventId` (its window no longer has it): sent as

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JsonRpcCallContext, type CallOrigin } from '../context/json-rpc-call-context.js';
-import { CallErrors } from '../exceptions/call-errors.js';
+import { ErrorResponder } from '../exceptions/error-responder.js';
 import { isFailure } from '../exceptions/is-failure.js';
 import type { ResolvedJsonRpcOptions } from '../interfaces/json-rpc-module-options.interface.js';
 import type { RegisteredMethod } from '../json-rpc-method.registry.js';
@@ -29,7 +29,7 @@ function takeLastEventId(params: RpcCall['params']): string | number | undefined
 export class SubscriptionStarter {
   constructor(
     @Inject(JSON_RPC_RESOLVED_OPTIONS) private readonly options: ResolvedJsonRpcOptions,
-    private readonly errors: CallErrors,
+    private readonly errors: ErrorResponder,
   ) {}
 
   async start(call: RpcCall, origin: CallOrigin, method: RegisteredMethod, afterSend: AfterSend | undefined): Promise<JsonRpcResponse> {

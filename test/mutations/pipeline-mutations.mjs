@@ -20,7 +20,7 @@ const MUTATIONS = [
   { name: 'getClass() missing', file: 'lib/pipeline/direct-pipeline.ts', find: 'new ExecutionContextHost(args, this.parts.instance.constructor as never, this.parts.handler)', replace: 'new ExecutionContextHost(args, undefined, this.parts.handler)' },
   { name: 'global pipes dropped', file: 'lib/pipeline/nest-internals.ts', find: 'pipes: new coreInternal.PipesContextCreator(container, config),', replace: 'pipes: Object.assign(new coreInternal.PipesContextCreator(container, config), { getGlobalMetadata: () => [] }),' },
   { name: 'param pipes before global ones', file: 'lib/pipeline/params.resolver.ts', find: 'pipes: pipes.concat(param.pipes),', replace: 'pipes: [...param.pipes, ...pipes],' },
-  { name: "interceptor chain outside handle()'s async scope", file: 'lib/pipeline/lean-interceptors.consumer.ts', find: "level(index + 1, new AsyncResource('json-rpc-interceptor'))", replace: 'level(index + 1)' },
+  { name: "interceptor chain outside handle()'s async scope", file: 'lib/pipeline/interceptor-chain.ts', find: "level(index + 1, new AsyncResource('json-rpc-interceptor'))", replace: 'level(index + 1)' },
   { name: 'module key wrong', file: 'lib/pipeline/pipeline.factory.ts', find: "const moduleKey = plan.wrapper.host?.token ?? '';", replace: "const moduleKey = '';" },
   {
     name: 'params resolved outside one Promise.all',

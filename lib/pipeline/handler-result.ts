@@ -11,7 +11,7 @@ import { isThenable } from '../utils/is-thenable.js';
  * Observable answers with its last value (EmptyError when it has none).
  * Plain values and Observables that complete synchronously stay synchronous.
  */
-export function settle(result: unknown): unknown {
+export function unwrapResult(result: unknown): unknown {
   if (isThenable(result)) return Promise.resolve(result).then((value) => (isObservable(value) ? lastValue(value) : value));
   return isObservable(result) ? lastValue(result) : result;
 }

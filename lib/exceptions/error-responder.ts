@@ -8,7 +8,7 @@ import { isUnexpected, toJsonRpcError } from './to-json-rpc-error.js';
 
 /** Turns what a call threw into its error response, with the module's `exposeErrorDetails`. */
 @Injectable()
-export class CallErrors {
+export class ErrorResponder {
   private readonly logger = new Logger('JsonRpc');
   /** Bound, for passing around (subscription error notifications). */
   readonly toError = (error: unknown): JsonRpcErrorObject => toJsonRpcError(error, this.options.exposeErrorDetails);
