@@ -1,4 +1,5 @@
 import type { ArgumentMetadata, PipeTransform } from '@nestjs/common';
+import type { ParamsFactory } from '@nestjs/core';
 import { isThenable } from '../utils/is-thenable.js';
 import { type ParamProperties, ParamsTokenFactory } from './nest-internals.js';
 
@@ -6,7 +7,8 @@ export type ParamPlan = ParamProperties & { metatype?: unknown };
 
 interface ResolvedParam {
   readonly index: number;
-  readonly extract: (...args: unknown[]) => unknown;
+  /** The param's value from the call's arguments (`[params, ctx]`). */
+  readonly extract: (args: unknown[]) => unknown;
   /** Global, class and method pipes, then the param's own (ExternalContextCreator's order). */
   readonly pipes: readonly PipeTransform[];
   readonly metatype: ArgumentMetadata['metatype'];
@@ -14,6 +16,18 @@ interface ResolvedParam {
   readonly type: ArgumentMetadata['type'];
   readonly data: ArgumentMetadata['data'];
   readonly schema: unknown;
+}
+
+/**
+ * What ExternalContextCreator's `extractValue` does, without its rest-args
+ * array per call for our own param types: `factory.exchangeKeyForValue(type,
+ * data, args)`. Custom decorators (a string type) keep Nest's own extractor.
+ */
+function reader(param: ParamPlan, factory: ParamsFactory): (args: unknown[]) => unknown {
+  const { type, data } = param;
+  if (typeof type === 'number') return (args) => factory.exchangeKeyForValue(type, data as never, args);
+  const extract = param.extractValue as (...args: unknown[]) => unknown;
+  return (args) => extract(...args);
 }
 
 /** Where one param stands when its resolution goes on asynchronously. */
@@ -44,27 +58,53 @@ interface ParamState {
  */
 export class ArgumentsResolver {
   private readonly params: ResolvedParam[];
+  /** No param has a pipe (no global pipes either): values only, the common case of by-position handlers. */
+  private readonly pipeless: boolean;
 
   constructor(
     private readonly length: number,
     params: readonly ParamPlan[],
     pipes: readonly PipeTransform[],
+    factory: ParamsFactory,
   ) {
     const tokens = new ParamsTokenFactory();
     this.params = params.map((param) => ({
       index: param.index,
-      extract: param.extractValue as (...args: unknown[]) => unknown,
+      extract: reader(param, factory),
       pipes: pipes.concat(param.pipes),
       metatype: param.metatype as ArgumentMetadata['metatype'],
       type: tokens.exchangeEnumForString(param.type as never) as ArgumentMetadata['type'],
       data: param.data as ArgumentMetadata['data'],
       schema: (param as { schema?: unknown }).schema,
     }));
+    this.pipeless = this.params.every((param) => param.pipes.length === 0);
   }
 
   resolve(args: unknown[]): unknown[] | Promise<unknown[]> {
-    const { params } = this;
     const values = new Array<unknown>(this.length).fill(undefined);
+    return this.pipeless ? this.values(args, values) : this.rounds(args, values);
+  }
+
+  /** Round 0 alone: each param's value, in order. */
+  private values(args: unknown[], values: unknown[]): unknown[] | Promise<unknown[]> {
+    let unsettled: Array<[ResolvedParam, ParamState]> | undefined;
+    for (const param of this.params) {
+      let value: unknown;
+      try {
+        value = param.extract(args);
+      } catch (error) {
+        (unsettled ??= []).push([param, { value: undefined, next: 0, extractionError: { error } }]);
+        continue;
+      }
+      if (isThenable(value)) (unsettled ??= []).push([param, { value, next: 0 }]);
+      else values[param.index] = value;
+    }
+    if (!unsettled) return values;
+    return Promise.all(unsettled.map(([param, state]) => this.resolveParamValue(param, state, values))).then(() => values);
+  }
+
+  private rounds(args: unknown[], values: unknown[]): unknown[] | Promise<unknown[]> {
+    const { params } = this;
     const states: ParamState[] = params.map(() => ({ value: undefined, next: 0 }));
     let active = params.map((_, at) => at);
     for (let round = 0; active.length > 0; round++) {
@@ -75,7 +115,7 @@ export class ArgumentsResolver {
         const state = states[at]!;
         if (round === 0) {
           try {
-            state.value = param.extract(...args);
+            state.value = param.extract(args);
           } catch (error) {
             state.extractionError = { error };
             stop = true;

@@ -78,7 +78,7 @@ export class PipelineFactory {
       guards: guards.create(host, handler, moduleKey, contextId, inquirerId),
       interceptors: interceptors.create(host, handler, moduleKey, contextId, inquirerId),
       filters: filters.create(host, handler as never, moduleKey, contextId, inquirerId),
-      args: params.length ? new ArgumentsResolver(argsLength, params, methodPipes) : undefined,
+      args: params.length ? new ArgumentsResolver(argsLength, params, methodPipes, plan.paramsFactory) : undefined,
       method: plan.name,
       logger: this.logger,
     });

@@ -28,6 +28,7 @@ const MUTATIONS = [
     find: 'return Promise.all(unsettled.map((at) => this.resolveParamValue(params[at]!, states[at]!, values))).then(() => values);',
     replace: 'return unsettled.reduce<Promise<void>>((chain, at) => chain.then(() => this.resolveParamValue(params[at]!, states[at]!, values)), Promise.resolve()).then(() => values);',
   },
+  { name: "a decorator's Promise handed to the handler unawaited (no pipes)", file: 'lib/pipeline/params.resolver.ts', find: 'if (isThenable(value)) (unsettled ??= []).push([param, { value, next: 0 }]);\n      else values[param.index] = value;', replace: 'values[param.index] = value;' },
 ];
 
 const only = process.env['MUTATION_ONLY'];
