@@ -37,6 +37,7 @@ export type { JsonRpcContext, JsonRpcTransport } from './interfaces/json-rpc-con
 // Server, connections and hooks
 export { JsonRpcServer } from './push/json-rpc.server.js';
 export type { JsonRpcConnection, OnRpcConnect, OnRpcDisconnect, RpcRequestOptions } from './interfaces/json-rpc-connection.interface.js';
+export type { JsonRpcCallRate, JsonRpcConnectionInfo, JsonRpcInspection, JsonRpcSlowCall } from './interfaces/json-rpc-inspection.interface.js';
 
 // Push and pub/sub
 export { RpcEvent, RpcGap } from './push/rpc-event.js';

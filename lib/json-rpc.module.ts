@@ -7,6 +7,7 @@ import { SubscriptionStarter } from './push/subscription.starter.js';
 import { TicketStore } from './auth/ticket.store.js';
 import { JsonRpcHttpTransport } from './http/json-rpc-http.transport.js';
 import { CallDeadlines } from './limits/call-deadlines.js';
+import { CallStats } from './metrics/call-stats.js';
 import { JsonRpcMetrics } from './metrics/json-rpc.metrics.js';
 import { JsonRpcTracing } from './metrics/json-rpc.tracing.js';
 import { ShutdownState } from './shutdown.state.js';
@@ -57,6 +58,7 @@ import { JsonRpcWsTransport } from './ws/json-rpc-ws.transport.js';
     TicketStore,
     JsonRpcAuthenticator,
     JsonRpcMetrics,
+    CallStats,
     JsonRpcTracing,
     CallDeadlines,
     ErrorResponder,

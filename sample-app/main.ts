@@ -15,6 +15,7 @@ await app.listen(port, host);
 const logger = new Logger('OrderDesk');
 // The port it got (PORT=0 picks a free one, as the tests do).
 const listening = (app.getHttpServer().address() as AddressInfo).port;
+logger.log(`Pages     http://${host}:${listening}/ (desk), /admin (operator panel), /api (methods)`);
 logger.log(`HTTP      POST http://${host}:${listening}/rpc`);
 logger.log(`WebSocket ws://${host}:${listening}/rpc  (Authorization: Bearer alice-token, or ?ticket= from order.ticket)`);
 logger.log(`Metrics   http://${host}:${listening}/metrics`);

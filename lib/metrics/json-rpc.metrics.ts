@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { ResolvedJsonRpcOptions } from '../interfaces/json-rpc-module-options.interface.js';
 import { JSON_RPC_RESOLVED_OPTIONS } from '../json-rpc.constants.js';
+import { CallStats } from './call-stats.js';
 
 interface Counter { inc(labels?: Record<string, string | number>, value?: number): void }
 interface Gauge { inc(value?: number): void; dec(value?: number): void }
@@ -29,7 +30,10 @@ export class JsonRpcMetrics implements OnModuleInit {
   private inFlight: Gauge | undefined;
   private dropped: Counter | undefined;
 
-  constructor(@Inject(JSON_RPC_RESOLVED_OPTIONS) private readonly options: ResolvedJsonRpcOptions) {}
+  constructor(
+    @Inject(JSON_RPC_RESOLVED_OPTIONS) private readonly options: ResolvedJsonRpcOptions,
+    private readonly stats: CallStats,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     const config = this.options.metrics;
@@ -62,6 +66,7 @@ export class JsonRpcMetrics implements OnModuleInit {
   }
 
   callEnded(method: string, transport: string, code: number, seconds: number): void {
+    this.stats.record(method, transport, code, seconds);
     if (!this.calls) return;
     this.inFlight!.dec();
     this.calls.inc({ method, transport, code });

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { TicketStore } from '../auth/ticket.store.js';
 import type { JsonRpcConnection } from '../interfaces/json-rpc-connection.interface.js';
+import type { JsonRpcInspection } from '../interfaces/json-rpc-inspection.interface.js';
+import { CallStats } from '../metrics/call-stats.js';
 import type { JsonRpcPrincipal } from '../interfaces/json-rpc-module-options.interface.js';
 import { JsonRpcCloseCode } from '../protocol/close-codes.js';
 import { ConnectionRegistry } from './connection.registry.js';
@@ -18,6 +20,7 @@ export class JsonRpcServer {
     private readonly registry: ConnectionRegistry,
     private readonly topics: TopicRegistry,
     private readonly tickets: TicketStore,
+    private readonly stats: CallStats,
   ) {}
 
   /** Sends a notification to one connection of this node; false if it is gone. */
@@ -40,6 +43,28 @@ export class JsonRpcServer {
 
   connection(id: string): JsonRpcConnection | undefined {
     return this.registry.get(id);
+  }
+
+  /**
+   * A read-only, JSON-safe snapshot of this node: open connections (principal,
+   * age, topics), topics and their member counts, calls by method and result
+   * code (totals and a 10-second rate) and the last calls slower than
+   * `slowCallMs`. For an operator's page or a health endpoint; it changes nothing.
+   */
+  inspect(): JsonRpcInspection {
+    const now = Date.now();
+    const connections = this.registry.all().map((connection) => {
+      const openedAt = this.registry.openedAt(connection);
+      return {
+        id: connection.id,
+        principal: connection.principal?.id,
+        openedAt: new Date(openedAt).toISOString(),
+        ageMs: now - openedAt,
+        topics: [...connection.topics],
+        remoteAddress: connection.upgradeRequest.socket.remoteAddress,
+      };
+    });
+    return { connections, topics: this.topics.entries(), calls: this.stats.rates(), slowCalls: this.stats.slowCalls() };
   }
 
   /**

@@ -48,6 +48,11 @@ export class TopicRegistry implements TopicMembership, OnApplicationShutdown {
     return this.members.get(topic)?.size ?? 0;
   }
 
+  /** Every topic with members on this node, and how many. */
+  entries(): Array<{ topic: string; members: number }> {
+    return [...this.members].map(([topic, members]) => ({ topic, members: members.size }));
+  }
+
   get topicCount(): number {
     return this.members.size;
   }

@@ -42,8 +42,8 @@ export class FulfilmentService implements OnApplicationBootstrap, OnModuleDestro
     for (const order of this.store.openBefore(before, 50)) {
       const filled = this.store.transition(order.id, 'open', 'filled');
       if (!filled) continue;
-      const { symbol, side, qty, price } = filled;
-      this.rpc.publish(DESK_TOPIC, 'desk.fill', { symbol, side, qty, price }).catch((error: Error) => this.logger.warn(`broadcast failed: ${error.message}`));
+      const { id: orderId, owner, symbol, side, qty, price } = filled;
+      this.rpc.publish(DESK_TOPIC, 'desk.fill', { orderId, owner, symbol, side, qty, price }).catch((error: Error) => this.logger.warn(`broadcast failed: ${error.message}`));
     }
   }
 }

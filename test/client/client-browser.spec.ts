@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, describeWithChromium } from '../support/chromium.js';
 import { startApp, type TestServer } from '../support/start-app.js';
 import { testAuthenticate } from '../support/tokens.js';
 import { clientTestModule } from './fixtures/client.rpc.js';
@@ -17,8 +17,6 @@ import { buildBrowserBundle } from './bundle/build-browser-bundle.mjs';
  * about 14 KB) beside the page itself. Measured 6.6 KiB when it was set.
  */
 const BUDGET_GZIP_BYTES = 8 * 1024;
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = spawnSync('sh', ['-c', `command -v ${CHROMIUM}`], { stdio: 'ignore' }).status === 0;
 
 let bundle: string;
 let inputs: string[];
@@ -42,8 +40,7 @@ describe('browser bundle', () => {
   });
 });
 
-const describeBrowser = hasChromium || process.env['CI'] === 'true' ? describe : describe.skip;
-if (!hasChromium) console.warn(`*** ${CHROMIUM} not found: the headless Chromium test is SKIPPED (apt-get install -y chromium) ***`);
+const describeBrowser = describeWithChromium('the headless Chromium test of the bundle');
 
 describeBrowser('browser bundle in headless Chromium', () => {
   let server: TestServer;
@@ -61,7 +58,7 @@ describeBrowser('browser bundle in headless Chromium', () => {
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: CHROMIUM_ARGS,
     });
   }, 60_000);
 

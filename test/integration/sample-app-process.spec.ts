@@ -9,8 +9,8 @@ const alice = { authorization: 'Bearer alice-token' };
 let build: string;
 let app: SampleAppProcess | undefined;
 
-beforeAll(() => {
-  build = buildSampleApp();
+beforeAll(async () => {
+  build = await buildSampleApp();
 }, 120_000);
 
 afterEach(async () => {

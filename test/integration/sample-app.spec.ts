@@ -94,7 +94,7 @@ describe('sample app: order desk', () => {
     expect(await bob.take((f) => (f as { method?: string; params?: { symbol?: string } }).params?.symbol === 'FILL')).toEqual({
       jsonrpc: '2.0',
       method: 'desk.fill',
-      params: { symbol: 'FILL', side: 'sell', qty: 3, price: 9 },
+      params: { orderId: order.result.id, owner: 'alice', symbol: 'FILL', side: 'sell', qty: 3, price: 9 },
     });
     await Promise.all([alice.close(), bob.close()]);
   });

@@ -2,14 +2,17 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+// @ts-expect-error plain ESM build script without type declarations
+import { buildWeb } from '../../sample-app/web/build-web.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
 /**
- * The sample app built as `npm start` builds it (tsc), into a temporary
- * directory that sees the project's node_modules. Returns the directory.
+ * The sample app built as `npm start` builds it (tsc, then the pages with
+ * esbuild), into a temporary directory that sees the project's node_modules.
+ * Returns the directory.
  */
-export function buildSampleApp(): string {
+export async function buildSampleApp(): Promise<string> {
   const out = mkdtempSync(join(tmpdir(), 'order-desk-'));
   const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', out], {
     encoding: 'utf8',
@@ -17,6 +20,7 @@ export function buildSampleApp(): string {
   if (tsc.status !== 0) throw new Error(`building the sample app failed:\n${tsc.stdout}${tsc.stderr}`);
   writeFileSync(join(out, 'package.json'), '{"type":"module"}');
   symlinkSync(join(ROOT, 'node_modules'), join(out, 'node_modules'));
+  await (buildWeb as (outdir: string) => Promise<string>)(join(out, 'sample-app/web/public'));
   return out;
 }
 
