@@ -58,8 +58,9 @@ export class SubscriptionBook {
 
   private send(subscription: ClientSubscription<unknown>, again: boolean): void {
     const { params, lastEventId } = subscription;
-    const resumable = lastEventId !== undefined && params !== undefined && !Array.isArray(params);
-    const sent = resumable ? { ...params, lastEventId } : params;
+    // No params at all resume as by-name params holding only lastEventId.
+    const resumable = lastEventId !== undefined && !Array.isArray(params);
+    const sent = resumable ? { ...(params ?? {}), lastEventId } : params;
     this.wire
       .subscribe(
         subscription.method,
