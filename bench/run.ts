@@ -18,6 +18,7 @@ const SERVERS: Record<string, ServerDef> = {
   'lib-bare': { name: 'this library, bare', script: 'servers/json-rpc-lib.js', args: ['bare'], path: '/rpc', protocol: 'jsonrpc' },
   'lib-guard': { name: 'this library, global guard + interceptor', script: 'servers/json-rpc-lib.js', args: ['guard'], path: '/rpc', protocol: 'jsonrpc' },
   'lib-full': { name: 'this library, guard + ValidationPipe(DTO) + interceptor', script: 'servers/json-rpc-lib.js', args: ['full'], path: '/rpc', protocol: 'jsonrpc' },
+  'lib-zod': { name: 'this library, guard + Standard Schema (Zod) params + interceptor', script: 'servers/json-rpc-lib.js', args: ['zod'], path: '/rpc', protocol: 'jsonrpc' },
   'ws-raw': { name: 'ws + hand-written dispatch (ceiling)', script: 'servers/ws-raw.js', path: '/rpc', protocol: 'jsonrpc' },
   'ws-jsonrpc2': { name: 'ws + json-rpc-2.0', script: 'servers/ws-json-rpc-2.js', path: '/rpc', protocol: 'jsonrpc' },
   'rpc-websockets': { name: 'rpc-websockets', script: 'servers/rpc-websockets.js', path: '/rpc', protocol: 'jsonrpc' },
@@ -43,12 +44,12 @@ interface Scenario {
   ceiling: string;
 }
 
-const WS_SERVERS = ['lib-bare', 'lib-guard', 'lib-full', 'ws-raw', 'ws-jsonrpc2', 'rpc-websockets', 'nest-gateway'];
+const WS_SERVERS = ['lib-bare', 'lib-guard', 'lib-full', 'lib-zod', 'ws-raw', 'ws-jsonrpc2', 'rpc-websockets', 'nest-gateway'];
 const SCENARIOS: Scenario[] = [
   { id: 'ws-50x10', title: 'WS add([a,b]), 50 connections x 10 in flight', mode: 'ws', connections: 50, inFlight: 10, batch: 1, servers: WS_SERVERS, ceiling: 'ws-raw' },
   { id: 'ws-1x1', title: 'WS, 1 connection x 1 in flight (latency)', mode: 'ws', connections: 1, inFlight: 1, batch: 1, servers: WS_SERVERS, ceiling: 'ws-raw' },
   { id: 'ws-batch10', title: 'WS batches of 10, 50 x 2 in flight', mode: 'ws', connections: 50, inFlight: 2, batch: 10, servers: ['lib-bare', 'lib-guard', 'ws-raw', 'ws-jsonrpc2'], ceiling: 'ws-raw' },
-  { id: 'http-50', title: 'HTTP keep-alive, 50 connections', mode: 'http', connections: 50, inFlight: 1, batch: 1, servers: ['lib-bare', 'lib-full', 'lib-fastify-bare', 'lib-fastify-full', 'nest-post-bare', 'nest-post-full', 'nest-post-fastify-bare', 'http-raw', 'jayson'], ceiling: 'http-raw' },
+  { id: 'http-50', title: 'HTTP keep-alive, 50 connections', mode: 'http', connections: 50, inFlight: 1, batch: 1, servers: ['lib-bare', 'lib-full', 'lib-zod', 'lib-fastify-bare', 'lib-fastify-full', 'nest-post-bare', 'nest-post-full', 'nest-post-fastify-bare', 'http-raw', 'jayson'], ceiling: 'http-raw' },
   { id: 'http-batch10', title: 'HTTP keep-alive, batches of 10, 50 connections', mode: 'http', connections: 50, inFlight: 1, batch: 10, servers: ['lib-bare', 'lib-fastify-bare', 'http-raw'], ceiling: 'http-raw' },
 ];
 const IDLE_SERVERS = ['lib-bare', 'ws-raw', 'nest-gateway'];

@@ -13,6 +13,7 @@ export type {
   JsonRpcPrincipal,
 } from './interfaces/json-rpc-module-options.interface.js';
 export type { JsonRpcLimits } from './interfaces/json-rpc-limits.interface.js';
+export type { JsonRpcDiscoveredMethod, JsonRpcDiscoveryOptions } from './interfaces/json-rpc-discovery-options.interface.js';
 
 // Decorators
 export { RpcService } from './decorators/rpc-service.decorator.js';
@@ -22,7 +23,12 @@ export { RpcParams } from './decorators/rpc-params.decorator.js';
 export { RpcId } from './decorators/rpc-id.decorator.js';
 export { RpcCtx } from './decorators/rpc-ctx.decorator.js';
 export { RpcLastEventId } from './decorators/rpc-last-event-id.decorator.js';
-export type { RpcMethodOptions, RpcSubscriptionOptions } from './interfaces/rpc-method-options.interface.js';
+export type { RpcErrorSpec, RpcMethodOptions, RpcResultSpec, RpcSubscriptionOptions } from './interfaces/rpc-method-options.interface.js';
+export type { RpcServiceOptions } from './decorators/rpc-service.decorator.js';
+export type { RpcParamsOptions } from './decorators/rpc-params.decorator.js';
+
+// Discovery
+export type { OpenRpcContentDescriptor, OpenRpcDocument, OpenRpcError, OpenRpcMethod, OpenRpcServer } from './openrpc/openrpc.types.js';
 
 // Exceptions, error and close codes
 export { JsonRpcException, JsonRpcInvalidParamsException } from './exceptions/json-rpc.exception.js';

@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type Type } from '@nestjs/common';
+import type { RpcServiceMetadata } from './decorators/rpc-service.decorator.js';
+import type { RpcMethodMetadata } from './interfaces/rpc-method-options.interface.js';
 import type { JsonRpcCallContext } from './context/json-rpc-call-context.js';
 import type { JsonRpcParams } from './protocol/json-rpc.types.js';
 
@@ -12,11 +14,21 @@ export interface RegisteredMethod {
   readonly description: string | undefined;
   /** `ClassName.methodKey`, for messages. */
   readonly handlerName: string;
+  /** Where it was declared, for the discovery document (read once at bootstrap). */
+  readonly source?: RegisteredMethodSource;
   /**
    * Runs guards -> interceptors -> pipes -> handler, with filters around all:
    * the result, or a Promise of it (a call that finishes synchronously costs no Promise).
    */
   invoke(params: JsonRpcParams | undefined, ctx: JsonRpcCallContext): unknown;
+}
+
+/** The decorated handler behind a method: its class, key and options. */
+export interface RegisteredMethodSource {
+  readonly hostClass: Type;
+  readonly methodKey: string;
+  readonly meta: RpcMethodMetadata;
+  readonly service: RpcServiceMetadata | undefined;
 }
 
 /**

@@ -66,5 +66,6 @@ export function resolveOptions(options: JsonRpcModuleOptions = {}): ResolvedJson
     drainMs: options.drainMs ?? 20_000,
     slowCallMs: options.slowCallMs ?? 1000,
     metrics: options.metrics === true ? {} : options.metrics || undefined,
+    discovery: options.discovery === false ? false : options.discovery === true || options.discovery === undefined ? {} : options.discovery,
   };
 }

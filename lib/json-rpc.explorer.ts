@@ -4,7 +4,7 @@ import { JsonRpcParamsFactory } from './context/json-rpc-params.factory.js';
 import type { RpcServiceMetadata } from './decorators/rpc-service.decorator.js';
 import type { RpcMethodMetadata } from './interfaces/rpc-method-options.interface.js';
 import { JsonRpcMetadataAccessor } from './json-rpc-metadata.accessor.js';
-import { JsonRpcMethodRegistry } from './json-rpc-method.registry.js';
+import { JsonRpcMethodRegistry, type RegisteredMethodSource } from './json-rpc-method.registry.js';
 import { RESERVED_METHOD_PREFIX } from './json-rpc.constants.js';
 import type { Handler } from './pipeline/direct-pipeline.js';
 import { FILTER_CATCH_EXCEPTIONS, type InstanceWrapper, isEntryProvider, RouteParamtypes } from './pipeline/nest-internals.js';
@@ -15,6 +15,7 @@ interface Discovered extends MethodPlan {
   readonly meta: RpcMethodMetadata;
   /** `ClassName.methodKey`, for messages. */
   readonly handlerName: string;
+  readonly source: RegisteredMethodSource;
 }
 
 /**
@@ -38,13 +39,14 @@ export class JsonRpcExplorer implements OnModuleInit {
 
   onModuleInit(): void {
     for (const wrapper of [...this.discovery.getProviders(), ...this.discovery.getControllers()]) {
-      for (const { meta, handlerName, ...plan } of this.explore(wrapper)) {
+      for (const { meta, handlerName, source, ...plan } of this.explore(wrapper)) {
         this.registry.add({
           name: plan.name,
           kind: plan.kind,
           overflow: { policy: meta.overflow ?? 'close', bufferSize: meta.bufferSize ?? 100 },
           description: meta.description,
           handlerName,
+          source,
           invoke: this.pipelines.create(plan) as never,
         });
       }
@@ -80,6 +82,7 @@ export class JsonRpcExplorer implements OnModuleInit {
         paramsFactory: new JsonRpcParamsFactory(meta.paramNames, this.metadata.positionalCount(hostClass, methodKey), name),
         meta,
         handlerName: `${hostClass.name}.${methodKey}`,
+        source: { hostClass, methodKey, meta, service },
       });
     }
     if (wrapper.isDependencyTreeStatic() && wrapper.instance) this.connections.addHooks(wrapper.instance as object);

@@ -24,6 +24,7 @@ import { JSON_RPC_RESOLVED_OPTIONS } from './json-rpc.constants.js';
 import { JsonRpcDispatcher } from './json-rpc.dispatcher.js';
 import { JsonRpcExplorer } from './json-rpc.explorer.js';
 import { JsonRpcMetadataAccessor } from './json-rpc-metadata.accessor.js';
+import { JsonRpcDiscovery } from './openrpc/json-rpc-discovery.js';
 import { PipelineFactory } from './pipeline/pipeline.factory.js';
 import { ConnectionRegistry } from './push/connection.registry.js';
 import { JsonRpcServer } from './push/json-rpc.server.js';
@@ -64,6 +65,7 @@ import { JsonRpcWsTransport } from './ws/json-rpc-ws.transport.js';
     ErrorResponder,
     RpcBuiltins,
     SubscriptionStarter,
+    JsonRpcDiscovery,
   ],
   exports: [JsonRpcServer],
 })

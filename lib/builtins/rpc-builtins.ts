@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { JsonRpcAuthenticator } from '../auth/authenticator.js';
 import type { CallOrigin } from '../context/json-rpc-call-context.js';
+import { JsonRpcDiscovery } from '../openrpc/json-rpc-discovery.js';
 import { JsonRpcErrorCode } from '../protocol/error-codes.js';
 import type { JsonRpcResponse } from '../protocol/json-rpc.types.js';
 import { errorResponse, standardError, successResponse } from '../protocol/response.js';
@@ -20,7 +21,8 @@ const CANCELLED = { code: JsonRpcErrorCode.RequestCancelled, message: 'Request c
 /**
  * The reserved `rpc.*` methods the library provides (apps cannot register
  * `rpc.*` names): `rpc.ping` (both transports: the client's heartbeat, since
- * browsers cannot send ping frames), and the WebSocket-only `rpc.unsubscribe`,
+ * browsers cannot send ping frames), `rpc.discover` (both: the OpenRPC
+ * document, unless discovery is off), and the WebSocket-only `rpc.unsubscribe`,
  * `rpc.authenticate` and `rpc.cancel`.
  */
 @Injectable()
@@ -31,14 +33,21 @@ export class RpcBuiltins {
     ['rpc.cancel', (call, connection) => this.cancel(call, connection)],
   ]);
 
-  constructor(private readonly authenticator: JsonRpcAuthenticator) {}
+  constructor(
+    private readonly authenticator: JsonRpcAuthenticator,
+    private readonly discovery: JsonRpcDiscovery,
+  ) {}
 
   has(method: string): boolean {
-    return this.handlers.has(method) || method === 'rpc.ping';
+    return this.handlers.has(method) || method === 'rpc.ping' || (method === 'rpc.discover' && this.discovery.enabled);
   }
 
   handle(call: RpcCall, origin: CallOrigin): JsonRpcResponse | Promise<JsonRpcResponse> {
     if (call.method === 'rpc.ping') return successResponse(call.id, 'pong');
+    if (call.method === 'rpc.discover') {
+      const principal = origin.connection ? origin.connection.principal : origin.principal;
+      return successResponse(call.id, this.discovery.documentFor(principal, origin.request) ?? null);
+    }
     const connection = origin.connection as RpcConnection | undefined;
     if (connection === undefined) {
       return errorResponse(call.id, standardError(JsonRpcErrorCode.MethodNotFound, { reason: `"${call.method}" needs a WebSocket connection` }));

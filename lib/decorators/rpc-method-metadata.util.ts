@@ -11,6 +11,11 @@ export function rpcMethodMetadata(kind: RpcMethodMetadata['kind'], nameOrOptions
     name: options.name,
     description: options.description,
     paramNames: options.paramNames,
+    summary: options.summary,
+    tags: options.tags,
+    deprecated: options.deprecated,
+    errors: options.errors,
+    result: options.result,
     overflow: options.overflow ?? 'close',
     bufferSize: options.bufferSize ?? 100,
   };

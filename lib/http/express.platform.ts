@@ -44,4 +44,10 @@ export function installOnExpress(adapter: HttpAdapter, endpoint: HttpEndpoint): 
     if (body === undefined) sendInternalError(res);
     else endpoint.answer(req, res, body);
   });
+  const { describe } = endpoint;
+  if (describe === undefined) return;
+  adapter.get(endpoint.path, (req: IncomingMessage, res: ServerResponse, next?: Function) => {
+    if (matchEndpoint(req.url, endpoint.path) !== 'exact') return next?.();
+    describe(req, res);
+  });
 }

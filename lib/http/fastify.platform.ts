@@ -16,7 +16,7 @@ interface FastifyReplyLike {
 }
 type PreParsing = (request: FastifyRequestLike, reply: FastifyReplyLike, payload: unknown, done: () => void) => void;
 interface FastifyInstanceLike {
-  route(options: { method: string; url: string; preParsing: PreParsing; handler: () => never }): unknown;
+  route(options: { method: string; url: string; preParsing?: PreParsing; handler: (request: FastifyRequestLike, reply: FastifyReplyLike) => void }): unknown;
   addHook(name: 'preParsing', hook: PreParsing): unknown;
 }
 
@@ -51,6 +51,18 @@ export function installOnFastify(adapter: HttpAdapter, endpoint: HttpEndpoint): 
       throw new Error('JsonRpcModule: the preParsing hook of the JSON-RPC route did not run');
     },
   });
+  const { describe } = endpoint;
+  if (describe !== undefined) {
+    instance.route({
+      method: 'GET',
+      url: endpoint.path,
+      handler(request, reply) {
+        if (matchEndpoint(request.url, endpoint.path) !== 'exact') return void reply.callNotFound();
+        takeOver(reply);
+        describe(request.raw, reply.raw);
+      },
+    });
+  }
   // A variant on its way to the 404 handler: Fastify would parse its body first
   // (400 for invalid JSON). Read it like Express does, then let it through as bodyless.
   instance.addHook('preParsing', (request, reply, _payload, done) => {

@@ -8,6 +8,7 @@ import { ShutdownState } from '../shutdown.state.js';
 import type { JsonRpcPrincipal, ResolvedJsonRpcOptions } from '../interfaces/json-rpc-module-options.interface.js';
 import { JSON_RPC_RESOLVED_OPTIONS } from '../json-rpc.constants.js';
 import { JsonRpcDispatcher } from '../json-rpc.dispatcher.js';
+import { JsonRpcDiscovery } from '../openrpc/json-rpc-discovery.js';
 import { JsonRpcErrorCode } from '../protocol/error-codes.js';
 import { errorResponse, serializeResponse } from '../protocol/response.js';
 import { installOnExpress } from './express.platform.js';
@@ -38,6 +39,7 @@ export class JsonRpcHttpTransport implements OnModuleInit {
     private readonly dispatcher: JsonRpcDispatcher,
     private readonly authenticator: JsonRpcAuthenticator,
     private readonly shutdown: ShutdownState,
+    private readonly discovery: JsonRpcDiscovery,
   ) {
     this.rates = new HttpRateLimits(options.limits.ratePerSecond, options.limits.rateBurst);
   }
@@ -58,8 +60,24 @@ export class JsonRpcHttpTransport implements OnModuleInit {
       path,
       body: { maxBytes: limits.maxMessageBytes, timeoutMs: limits.httpBodyTimeoutMs },
       answer: (req, res, body) => this.handle(req, res, body),
+      ...(this.discovery.enabled && { describe: (req: IncomingMessage, res: ServerResponse) => this.describe(req, res) }),
     });
-    this.logger.log(`HTTP endpoint: POST ${path} (${platform})`);
+    this.logger.log(`HTTP endpoint: POST ${path}${this.discovery.enabled ? ` and GET ${path} (discovery)` : ''} (${platform})`);
+  }
+
+  /** `GET {path}`: the discovery document this caller may see (authenticated as a POST is). */
+  private describe(req: IncomingMessage, res: ServerResponse): void {
+    if (this.shutdown.draining) return sendJson(res, 503);
+    this.authenticator.check(req, extractToken(req), 'http').then(
+      (auth) => {
+        if (!auth.ok) return sendJson(res, 401, serializeResponse(errorResponse(null, { code: JsonRpcErrorCode.Unauthorized, message: 'Authentication required' })));
+        sendJson(res, 200, JSON.stringify(this.discovery.documentFor(auth.principal, req)));
+      },
+      (error: unknown) => {
+        this.logger.error(error);
+        sendInternalError(res);
+      },
+    );
   }
 
   private handle(req: IncomingMessage, res: ServerResponse, body: Buffer): void {

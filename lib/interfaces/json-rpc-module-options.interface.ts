@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { JsonRpcPubSub } from '../push/pubsub/json-rpc-pubsub.interface.js';
+import type { JsonRpcDiscoveryOptions } from './json-rpc-discovery-options.interface.js';
 import type { JsonRpcLimits } from './json-rpc-limits.interface.js';
 
 /**
@@ -85,6 +86,11 @@ export interface JsonRpcModuleOptions {
   slowCallMs?: number;
   /** Prometheus metrics through prom-client (install it): `true` or options. Default off. */
   metrics?: boolean | JsonRpcMetricsOptions;
+  /**
+   * The OpenRPC document at `rpc.discover` and `GET {path}` (README "Discovery"):
+   * options, or `false` to turn it off (-32601 and 404). Default on.
+   */
+  discovery?: boolean | JsonRpcDiscoveryOptions;
 }
 
 /**
@@ -111,4 +117,5 @@ export interface ResolvedJsonRpcOptions {
   drainMs: number;
   slowCallMs: number;
   metrics: JsonRpcMetricsOptions | undefined;
+  discovery: JsonRpcDiscoveryOptions | false;
 }

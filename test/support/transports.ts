@@ -43,8 +43,8 @@ export function httpDriver(server: TestServer): RpcDriver {
  * `send` answers with what arrived before a probe's answer (for raw frames and
  * notifications); `call` waits for its own id, so slow handlers are fine.
  */
-export async function wsDriver(server: TestServer): Promise<RpcDriver> {
-  const shared = await TestWsClient.connect(server.wsUrl);
+export async function wsDriver(server: TestServer, sharedHeaders?: Record<string, string>): Promise<RpcDriver> {
+  const shared = await TestWsClient.connect(server.wsUrl, sharedHeaders && { headers: sharedHeaders });
   const ws = driver(
     'ws',
     async (raw, headers) => {
