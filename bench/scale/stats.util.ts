@@ -5,6 +5,10 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 export interface ServerStats {
   rss: number;
   heapUsed: number;
+  /** V8 heap reserved (RSS counts it whether used or not). */
+  heapTotal: number;
+  /** Memory outside the JS heap held by JS objects (Buffers, ws frames). */
+  external: number;
   /** Peak RSS since start (VmHWM). */
   peakRss: number;
   /** User + system CPU microseconds so far. */
@@ -23,7 +27,7 @@ export async function serverStats(connections: number, collect = true): Promise<
   const memory = process.memoryUsage();
   const cpu = process.cpuUsage();
   const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-  return { rss: memory.rss, heapUsed: memory.heapUsed, peakRss: Number(hwm?.[1] ?? 0) * 1024, cpuUs: cpu.user + cpu.system, connections };
+  return { rss: memory.rss, heapUsed: memory.heapUsed, heapTotal: memory.heapTotal, external: memory.external, peakRss: Number(hwm?.[1] ?? 0) * 1024, cpuUs: cpu.user + cpu.system, connections };
 }
 
 /** Event-loop delay p99 per window: `take()` returns it in ms and starts a new window. */

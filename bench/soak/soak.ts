@@ -25,6 +25,8 @@ interface Row {
   t: number;
   rssMiB: number;
   heapMiB: number;
+  heapTotalMiB: number;
+  externalMiB: number;
   eldP99: number;
   connections: number;
   subscriptions: number;
@@ -52,16 +54,16 @@ try {
   await load.ask({ cmd: 'start', port, connections: CONNECTIONS, rate: RATE, churn: CHURN }, 120_000);
   await server.ask({ cmd: 'sample' }); // starts the first event-loop-delay window here
   const started = Date.now();
-  console.log('| t s | RSS MiB | heap MiB | loop p99 ms | conns | subs | calls | call p99 ms | -32602 | -32008 | unexpected | lost | pushes | gaps | connects | disconnects |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| t s | RSS MiB | heap MiB | heap reserved MiB | external MiB | loop p99 ms | conns | subs | calls | call p99 ms | -32602 | -32008 | unexpected | lost | pushes | gaps | connects | disconnects |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (let t = SAMPLE_MS; t <= SECONDS * 1000; t += SAMPLE_MS) {
     await new Promise((resolve) => setTimeout(resolve, started + t - Date.now()));
-    const w = await load.ask<Omit<Row, 't' | 'rssMiB' | 'heapMiB' | 'eldP99' | 'connections' | 'subscriptions' | 'unexpected'> & { unexpected: Record<string, number> }>({ cmd: 'window' });
-    const s = await server.ask<{ rss: number; heapUsed: number; eldP99: number; connections: number; subscriptions: number }>({ cmd: 'sample' });
+    const w = await load.ask<Omit<Row, 't' | 'rssMiB' | 'heapMiB' | 'heapTotalMiB' | 'externalMiB' | 'eldP99' | 'connections' | 'subscriptions' | 'unexpected'> & { unexpected: Record<string, number> }>({ cmd: 'window' });
+    const s = await server.ask<{ rss: number; heapUsed: number; heapTotal: number; external: number; eldP99: number; connections: number; subscriptions: number }>({ cmd: 'sample' });
     for (const [key, count] of Object.entries(w.unexpected)) unexpectedKinds[key] = (unexpectedKinds[key] ?? 0) + count;
-    const row: Row = { ...w, t: t / 1000, rssMiB: s.rss / 2 ** 20, heapMiB: s.heapUsed / 2 ** 20, eldP99: s.eldP99, connections: s.connections, subscriptions: s.subscriptions, unexpected: Object.values(w.unexpected).reduce((a, b) => a + b, 0) };
+    const row: Row = { ...w, t: t / 1000, rssMiB: s.rss / 2 ** 20, heapMiB: s.heapUsed / 2 ** 20, heapTotalMiB: s.heapTotal / 2 ** 20, externalMiB: s.external / 2 ** 20, eldP99: s.eldP99, connections: s.connections, subscriptions: s.subscriptions, unexpected: Object.values(w.unexpected).reduce((a, b) => a + b, 0) };
     rows.push(row);
-    console.log(`| ${row.t} | ${row.rssMiB.toFixed(1)} | ${row.heapMiB.toFixed(1)} | ${row.eldP99.toFixed(1)} | ${row.connections} | ${row.subscriptions} | ${row.calls} | ${row.p99.toFixed(1)} | ${row.validation} | ${row.timeouts} | ${row.unexpected} | ${row.lost} | ${row.pushes} | ${row.gaps} | ${row.connects} | ${row.disconnects} |`);
+    console.log(`| ${row.t} | ${row.rssMiB.toFixed(1)} | ${row.heapMiB.toFixed(1)} | ${row.heapTotalMiB.toFixed(1)} | ${row.externalMiB.toFixed(1)} | ${row.eldP99.toFixed(1)} | ${row.connections} | ${row.subscriptions} | ${row.calls} | ${row.p99.toFixed(1)} | ${row.validation} | ${row.timeouts} | ${row.unexpected} | ${row.lost} | ${row.pushes} | ${row.gaps} | ${row.connects} | ${row.disconnects} |`);
   }
   const { unsettled } = await load.ask<{ unsettled: number }>({ cmd: 'finish' }, 60_000);
   verdict = judge(rows, unsettled);
