@@ -7,6 +7,23 @@ export interface ReadableSocket {
   readonly isOpen: boolean;
 }
 
+/** A `ws` socket as the gate sees it: one small object per connection rather than an object and three closures. */
+export class PausableSocket implements ReadableSocket {
+  constructor(private readonly socket: { pause(): void; resume(): void; readonly readyState: number }) {}
+
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
+  get isOpen(): boolean {
+    return this.socket.readyState === 1; // WebSocket.OPEN
+  }
+}
+
 /**
  * `maxInFlightPerConnection` for one connection, exactly: at the limit the
  * socket is not read (backpressure, not errors); frames `ws` had already
@@ -16,7 +33,8 @@ export class CallGate {
   private paused = false;
   /** Frames read while at the limit (what the socket had buffered when paused). */
   private waiting: string[] | undefined;
-  private readonly running = new Set<JsonRpcCallContext>();
+  /** Created with the first call: most connections of a large fleet only listen. */
+  private running: Set<JsonRpcCallContext> | undefined;
   /** Batch items waiting for a slot. */
   private waiters: Array<() => void> | undefined;
   private closed = false;
@@ -28,7 +46,7 @@ export class CallGate {
   ) {}
 
   get inFlight(): number {
-    return this.running.size;
+    return this.running?.size ?? 0;
   }
 
   /** Not read while at the limit: alive by definition, whatever the heartbeat saw. */
@@ -38,7 +56,7 @@ export class CallGate {
 
   /** A frame from the socket: handled now, or held while the limit's worth of calls run. */
   receive(text: string): void {
-    if (this.waiting?.length || this.running.size >= this.limit) {
+    if (this.waiting?.length || this.inFlight >= this.limit) {
       (this.waiting ??= []).push(text);
       this.pause();
       return;
@@ -47,22 +65,22 @@ export class CallGate {
   }
 
   track(ctx: JsonRpcCallContext): void {
-    this.running.add(ctx);
+    (this.running ??= new Set()).add(ctx);
     if (this.running.size >= this.limit) this.pause();
   }
 
   /** The running call with this request id (`rpc.cancel`). */
   find(id: string | number): JsonRpcCallContext | undefined {
-    for (const ctx of this.running) if (ctx.id === id) return ctx;
+    for (const ctx of this.running ?? []) if (ctx.id === id) return ctx;
     return undefined;
   }
 
   untrack(ctx: JsonRpcCallContext): void {
-    this.running.delete(ctx);
+    this.running?.delete(ctx);
     this.wake();
     const waiting = this.waiting;
-    while (waiting?.length && this.running.size < this.limit) this.dispatch(waiting.shift()!);
-    if (this.paused && !waiting?.length && this.running.size < this.limit) {
+    while (waiting?.length && this.inFlight < this.limit) this.dispatch(waiting.shift()!);
+    if (this.paused && !waiting?.length && this.inFlight < this.limit) {
       this.paused = false;
       if (this.socket.isOpen) this.socket.resume();
     }
@@ -74,7 +92,7 @@ export class CallGate {
    * have taken it).
    */
   whenCapacity(): Promise<void> | undefined {
-    return this.running.size < this.limit ? undefined : this.waitForCapacity();
+    return this.inFlight < this.limit ? undefined : this.waitForCapacity();
   }
 
   /** The connection is gone: the running calls are returned to be aborted, waiters let go. */
@@ -82,13 +100,13 @@ export class CallGate {
     this.closed = true;
     this.waiting = undefined;
     this.wake();
-    const running = [...this.running];
-    this.running.clear();
+    const running = [...(this.running ?? [])];
+    this.running = undefined;
     return running;
   }
 
   private async waitForCapacity(): Promise<void> {
-    while (!this.closed && this.running.size >= this.limit) {
+    while (!this.closed && this.inFlight >= this.limit) {
       await new Promise<void>((resolve) => (this.waiters ??= []).push(resolve));
     }
   }

@@ -34,6 +34,11 @@ export class ConnectionRegistry {
     return [...this.connections.values()];
   }
 
+  /** The live connections without a copy, for the periodic sweeps (heartbeat, slow consumers) over a large fleet. */
+  values(): IterableIterator<RpcConnection> {
+    return this.connections.values();
+  }
+
   add(connection: RpcConnection): void {
     this.connections.set(connection.id, connection);
     this.opened.set(connection, Date.now());

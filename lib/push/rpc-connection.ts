@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
 import type { JsonRpcCallContext } from '../context/json-rpc-call-context.js';
 import type { JsonRpcPrincipal } from '../interfaces/json-rpc-module-options.interface.js';
@@ -11,7 +10,8 @@ import type { ClientResponse } from '../protocol/validate-request.js';
 import { JsonRpcCloseCode } from '../protocol/close-codes.js';
 import { ExpiryTimer } from '../auth/expiry-timer.js';
 import { Outbox } from '../ws/outbox.js';
-import { CallGate } from './call-gate.js';
+import { CallGate, PausableSocket } from './call-gate.js';
+import { newConnectionId } from './connection-id.js';
 import { ConnectionSubscriptions } from './connection-subscriptions.js';
 
 /** Who keeps topic membership (the topic registry); the connection only delegates. */
@@ -51,7 +51,7 @@ export class RpcConnection implements JsonRpcConnection {
   // An idle connection should cost little more than its socket: everything a
   // connection may never use (bag, topics, subscriptions, calls, requests) is
   // created on first use.
-  readonly id = randomUUID();
+  readonly id = newConnectionId();
   readonly bucket: TokenBucket;
   /** Heartbeat: when the last pong (or any frame) came in. */
   lastSeen = Date.now();
@@ -189,9 +189,7 @@ export class RpcConnection implements JsonRpcConnection {
   }
 
   private get gate(): CallGate {
-    const { socket } = this;
-    const readable = { pause: () => socket.pause(), resume: () => socket.resume(), get isOpen() { return socket.readyState === WebSocket.OPEN; } };
-    return (this.callGate ??= new CallGate(readable, this.limits.maxInFlightPerConnection, (text) => this.dispatch(text)));
+    return (this.callGate ??= new CallGate(new PausableSocket(this.socket), this.limits.maxInFlightPerConnection, (text) => this.dispatch(text)));
   }
 
   /** A frame from the socket: handled now, or held while `maxInFlightPerConnection` calls run. */

@@ -22,7 +22,7 @@ export class HeartbeatMonitor {
 
   constructor(
     private readonly options: { intervalMs: number; timeoutMs: number },
-    private readonly connections: () => RpcConnection[],
+    private readonly connections: () => Iterable<RpcConnection>,
     private readonly onDead: (connection: RpcConnection) => void,
   ) {
     this.timer = setInterval(() => this.tick(), Math.min(options.intervalMs, options.timeoutMs));

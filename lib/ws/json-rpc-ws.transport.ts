@@ -87,10 +87,10 @@ export class JsonRpcWsTransport implements OnApplicationBootstrap, BeforeApplica
     httpServer.on('upgrade', this.router);
     // Slow consumers are also caught between sends: a backlog that stopped growing still counts.
     this.sweeper = setInterval(() => {
-      for (const connection of this.connections.all()) if (connection.isOpen) connection.isSlowConsumer();
+      for (const connection of this.connections.values()) if (connection.isOpen) connection.isSlowConsumer();
     }, Math.max(10, Math.min(1000, this.options.limits.slowConsumerMs / 2)));
     this.sweeper.unref();
-    if (this.options.heartbeat) this.heartbeat = new HeartbeatMonitor(this.options.heartbeat, () => this.connections.all(), (connection) => this.dead(connection));
+    if (this.options.heartbeat) this.heartbeat = new HeartbeatMonitor(this.options.heartbeat, () => this.connections.values(), (connection) => this.dead(connection));
     this.logger.log(`WebSocket endpoint: ${this.options.path}`);
   }
 

@@ -19,6 +19,9 @@ type Frame = string | Buffer;
 /** Memory a frame holds: a string's length is its size in V8 (one byte per char, two for wide ones). */
 const sizeOf = (frame: Frame): number => (typeof frame === 'string' ? frame.length : frame.byteLength);
 
+/** Module-level, not a closure per outbox: a large fleet holds one outbox per connection. */
+const flushLater = (outbox: Outbox): void => outbox.flushQueued();
+
 function uncork(outbox: Outbox, raw: Socket): void {
   outbox.corked = false;
   raw.uncork();
@@ -173,10 +176,11 @@ export class Outbox {
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(this.flush);
+    setImmediate(flushLater, this);
   }
 
-  private readonly flush = (): void => {
+  /** @internal the queued frames' turn (scheduled by scheduleFlush). */
+  flushQueued(): void {
     this.flushScheduled = false;
     if (!this.open) return this.discard();
     const queue = this.queue;
@@ -200,7 +204,7 @@ export class Outbox {
     }
     while (this.idleTasks?.length && !this.busy) this.idleTasks.shift()!();
     if (this.idleTasks?.length) this.scheduleFlush();
-  };
+  }
 
   /**
    * Frames written in one tick leave in one write: a syscall per response is

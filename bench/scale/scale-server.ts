@@ -1,0 +1,150 @@
+// One node of the scale bench, pinned by scale.ts and driven over IPC.
+// SCALE_SERVER=lib: this library (heartbeats on; `scale.join` joins topic
+// "all", `scale.watch` is a subscription that joins it too). SCALE_SERVER=ws:
+// raw `ws` doing the same by hand: a Set of joined sockets, the ping/isAlive
+// loop from ws's README, a broadcast loop of the same frame.
+import 'reflect-metadata';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Observable } from 'rxjs';
+import { WebSocket, WebSocketServer } from 'ws';
+import { type JsonRpcConnection, type JsonRpcContext, JsonRpcModule, JsonRpcServer, type OnRpcConnect, RpcCtx, RpcMethod, RpcService, RpcSubscription } from '../../lib/index.js';
+import { notificationText } from '../../lib/protocol/response.js';
+import { nowNs, serve } from './ipc.util.js';
+import { serverStats } from './stats.util.js';
+
+const MODE = process.env['SCALE_SERVER'] ?? 'lib';
+const PORT = Number(process.env['SCALE_PORT'] ?? 0);
+const HEARTBEAT_MS = Number(process.env['SCALE_HEARTBEAT_MS'] ?? 5000);
+
+/** Accepted connections and live subscriptions, with the times the counts moved (for rates). */
+const counts = { accepted: 0, firstAcceptNs: '0', lastAcceptNs: '0', subscribed: 0, open: 0 };
+function accepted(): void {
+  if (counts.accepted++ === 0) counts.firstAcceptNs = nowNs();
+  counts.lastAcceptNs = nowNs();
+  counts.open++;
+}
+
+interface Node {
+  port: number;
+  publish(n: number): Promise<void>;
+}
+
+@RpcService('scale')
+class ScaleRpc implements OnRpcConnect {
+  constructor(private readonly server: JsonRpcServer) {}
+
+  onRpcConnect(): void {
+    accepted();
+  }
+
+  @RpcMethod()
+  async join(@RpcCtx() ctx: JsonRpcContext): Promise<boolean> {
+    await ctx.connection!.join('all');
+    return true;
+  }
+
+  /** Joins "all" and stays open; counted while subscribed, so the runner sees the storm end. */
+  @RpcSubscription()
+  watch(@RpcCtx() ctx: JsonRpcContext): Observable<never> {
+    const connection: JsonRpcConnection = ctx.connection!;
+    return new Observable<never>(() => {
+      void connection.join('all');
+      counts.subscribed++;
+      return () => void counts.subscribed--;
+    });
+  }
+
+  publish(n: number): Promise<void> {
+    return this.server.publish('all', 'tick', { n });
+  }
+}
+
+async function libNode(): Promise<Node> {
+  @Module({
+    imports: [JsonRpcModule.forRoot({ heartbeat: { intervalMs: HEARTBEAT_MS, timeoutMs: HEARTBEAT_MS }, limits: { maxConnections: 1_000_000 } })],
+    providers: [ScaleRpc],
+  })
+  class ScaleModule {}
+  const app = await NestFactory.create(ScaleModule, { logger: ['error', 'warn'] });
+  await app.listen(PORT, '127.0.0.1');
+  const rpc = app.get(ScaleRpc);
+  return { port: (app.getHttpServer().address() as AddressInfo).port, publish: (n) => rpc.publish(n) };
+}
+
+async function wsNode(): Promise<Node> {
+  const http = createServer();
+  const wss = new WebSocketServer({ server: http, path: '/rpc', clientTracking: false, maxPayload: 1 << 20 });
+  const all = new Set<WebSocket>();
+  const joined = new Set<WebSocket>();
+  const alive = new WeakSet<WebSocket>();
+  wss.on('connection', (ws) => {
+    accepted();
+    all.add(ws);
+    alive.add(ws);
+    ws.on('pong', () => alive.add(ws));
+    ws.on('message', (data) => {
+      const request = JSON.parse(data.toString()) as { id?: number };
+      joined.add(ws);
+      ws.send(`{"jsonrpc":"2.0","result":true,"id":${JSON.stringify(request.id ?? null)}}`);
+    });
+    ws.on('error', () => undefined);
+    ws.once('close', () => {
+      all.delete(ws);
+      joined.delete(ws);
+      counts.open--;
+    });
+  });
+  // The heartbeat of ws's README, at the library's interval.
+  setInterval(() => {
+    for (const ws of all) {
+      if (!alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      alive.delete(ws);
+      ws.ping();
+    }
+  }, HEARTBEAT_MS).unref();
+  await new Promise<void>((resolve) => http.listen(PORT, '127.0.0.1', resolve));
+  return {
+    port: (http.address() as AddressInfo).port,
+    publish: async (n) => {
+      const bytes = Buffer.from(notificationText('tick', { n }));
+      for (const ws of joined) ws.send(bytes, { binary: false });
+    },
+  };
+}
+
+const node = MODE === 'ws' ? await wsNode() : await libNode();
+let waiter: { target: number; resolve: (ns: string) => void } | undefined;
+setInterval(() => {
+  if (waiter && counts.subscribed >= waiter.target) {
+    waiter.resolve(nowNs());
+    waiter = undefined;
+  }
+}, 5).unref();
+
+serve(async (message) => {
+  switch (message.cmd) {
+    case 'port':
+      return { port: node.port };
+    case 'stats':
+      return { ...(await serverStats(counts.open, message['gc'] !== false)), ...counts };
+    case 'publish': {
+      const startNs = nowNs();
+      await node.publish(Number(message['n']));
+      // After the writes deferred to this tick's end (corked sockets) went out too.
+      await new Promise((resolve) => setImmediate(resolve));
+      return { startNs, sentNs: nowNs() };
+    }
+    case 'snapshot':
+      return { file: (await import('node:v8')).writeHeapSnapshot(String(message['file'])) };
+    case 'waitSubscribed':
+      return { atNs: await new Promise<string>((resolve) => (waiter = { target: Number(message['target']), resolve })) };
+    default:
+      throw new Error(`unknown command ${message.cmd}`);
+  }
+});
