@@ -13,12 +13,7 @@ import { Outbox } from '../ws/outbox.js';
 import { CallGate, PausableSocket } from './call-gate.js';
 import { newConnectionId } from './connection-id.js';
 import { ConnectionSubscriptions } from './connection-subscriptions.js';
-
-/** Who keeps topic membership (the topic registry); the connection only delegates. */
-export interface TopicMembership {
-  join(connection: RpcConnection, topic: string): Promise<void>;
-  leave(connection: RpcConnection, topic: string): Promise<void>;
-}
+import type { TopicMembership } from './topic-membership.interface.js';
 
 const NO_TOPICS: ReadonlySet<string> = new Set();
 const ignore = () => undefined;

@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import type { ResolvedJsonRpcOptions } from '../interfaces/json-rpc-module-options.interface.js';
 import { JSON_RPC_RESOLVED_OPTIONS } from '../json-rpc.constants.js';
 import { notificationText } from '../protocol/response.js';
-import type { RpcConnection, TopicMembership } from './rpc-connection.js';
+import type { RpcConnection } from './rpc-connection.js';
+import type { TopicMembership } from './topic-membership.interface.js';
 
 /**
  * Topic -> local members. Subscribes this node to a topic on the pub/sub
