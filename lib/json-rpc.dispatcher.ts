@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RpcBuiltins } from './builtins/rpc-builtins.js';
-import { JsonRpcCallContext, type CallOrigin } from './context/json-rpc-call-context.js';
+import type { CallOrigin } from './context/call-origin.js';
+import { JsonRpcCallContext } from './context/json-rpc-call-context.js';
 import { ErrorResponder } from './exceptions/error-responder.js';
 import { isFailure } from './exceptions/is-failure.js';
 import type { ResolvedJsonRpcOptions } from './interfaces/json-rpc-module-options.interface.js';
@@ -13,21 +14,30 @@ import { JsonRpcErrorCode } from './protocol/error-codes.js';
 import type { JsonRpcResponse } from './protocol/json-rpc.types.js';
 import { parseMessage } from './protocol/parse-message.js';
 import { processMessage } from './protocol/process-message.js';
-import { errorResponse, standardError, successResponse } from './protocol/response.js';
+import { errorResponse, needsWebSocket, standardError, successResponse } from './protocol/response.js';
 import type { RpcCall } from './protocol/validate-request.js';
-import type { RpcConnection } from './push/rpc-connection.js';
-import { type AfterSend, SubscriptionStarter } from './push/subscription.starter.js';
-import { ShutdownState } from './shutdown.state.js';
+import { type AfterAnswer, SubscriptionStarter } from './push/subscription.starter.js';
+import { ShutdownCoordinator } from './shutdown/shutdown.coordinator.js';
 import { isThenable } from './utils/is-thenable.js';
 import { ThrottledLogger } from './utils/throttled-logger.js';
 
 /** Label for names that are not registered: keeps metric cardinality bounded. */
 const UNKNOWN_METHOD = '(unknown)';
 
+const TIMED_OUT = { code: JsonRpcErrorCode.Timeout, message: 'Handler timed out' };
+
+/** What one message gave: the text to send (undefined: nothing is owed), then what to run once it is sent. */
+export interface Dispatched {
+  readonly answer: string | undefined;
+  /** Subscriptions opened by the message, started after their ids went out. Empty over HTTP. */
+  readonly afterAnswer: AfterAnswer;
+}
+
 /**
- * Transport-agnostic: text in (one frame or body), text out (or nothing).
- * Transports own the bytes; the protocol core owns the rules; this class
- * connects a call to its registered method.
+ * The one entry for both transports: a message's text in, its answer out.
+ * The protocol core owns the rules (parse, batch, sizes); this class connects
+ * each call to its registered method through the Nest pipeline, with the
+ * limits that apply per call. It never sends: the transport does.
  */
 @Injectable()
 export class JsonRpcDispatcher {
@@ -36,7 +46,7 @@ export class JsonRpcDispatcher {
   constructor(
     @Inject(JSON_RPC_RESOLVED_OPTIONS) private readonly options: ResolvedJsonRpcOptions,
     private readonly registry: JsonRpcMethodRegistry,
-    private readonly shutdown: ShutdownState,
+    private readonly shutdown: ShutdownCoordinator,
     private readonly builtins: RpcBuiltins,
     private readonly subscriptions: SubscriptionStarter,
     private readonly errors: ErrorResponder,
@@ -45,43 +55,38 @@ export class JsonRpcDispatcher {
     private readonly deadlines: CallDeadlines,
   ) {}
 
-  /** One HTTP body: the answer to send, or undefined (204). */
-  handleMessage(text: string, origin: CallOrigin): Promise<string | undefined> {
-    const parsed = parseMessage(text, this.options.limits);
-    const run = () => processMessage(parsed, (call) => this.execute(call, origin, undefined), undefined, this.options.limits.maxResponseBytes);
-    return this.tracing.enabled && parsed.kind === 'batch' ? this.tracing.batch(parsed.items.length, run) : run();
+  /** One WebSocket frame or one HTTP body. Never rejects: every failure is an answer. */
+  async dispatch(text: string, origin: CallOrigin): Promise<Dispatched> {
+    this.shutdown.enter();
+    try {
+      const afterAnswer: AfterAnswer = [];
+      const parsed = parseMessage(text, this.options.limits);
+      const ws = origin.transport === 'ws' ? origin : undefined;
+      const run = () =>
+        processMessage(
+          parsed,
+          (call) => this.execute(call, origin, afterAnswer),
+          ws && ((response) => ws.receive(response)),
+          this.options.limits.maxResponseBytes,
+          ws && (() => ws.calls.whenCapacity()), // a batch runs at most maxInFlightPerConnection calls at once
+        );
+      const answer = await (this.tracing.enabled && parsed.kind === 'batch' ? this.tracing.batch(parsed.items.length, run) : run());
+      return { answer, afterAnswer };
+    } finally {
+      this.shutdown.left();
+    }
   }
 
-  /** One WebSocket frame: answers on the connection, then starts any new subscriptions. */
-  async handleFrame(text: string, origin: CallOrigin & { connection: RpcConnection }): Promise<void> {
-    const afterSend: AfterSend = [];
-    const { connection } = origin;
-    const parsed = parseMessage(text, this.options.limits);
-    const run = () =>
-      processMessage(
-        parsed,
-        (call) => this.execute(call, origin, afterSend),
-        (response) => connection.receive(response),
-        this.options.limits.maxResponseBytes,
-        () => connection.whenCapacity(), // a batch runs at most maxInFlightPerConnection calls at once
-      );
-    const answer = await (this.tracing.enabled && parsed.kind === 'batch' ? this.tracing.batch(parsed.items.length, run) : run());
-    if (answer !== undefined) connection.sendText(answer);
-    for (const start of afterSend) start();
-  }
-
-  private execute(call: RpcCall, origin: CallOrigin, afterSend: AfterSend | undefined): JsonRpcResponse | Promise<JsonRpcResponse> {
-    if (!this.tracing.enabled) return this.run(call, origin, afterSend);
-    return this.tracing.call(call.method, call.id, origin.transport, async () => this.run(call, origin, afterSend), (response) =>
+  private execute(call: RpcCall, origin: CallOrigin, afterAnswer: AfterAnswer): JsonRpcResponse | Promise<JsonRpcResponse> {
+    if (!this.tracing.enabled) return this.run(call, origin, afterAnswer);
+    return this.tracing.call(call.method, call.id, origin.transport, async () => this.run(call, origin, afterAnswer), (response) =>
       'error' in response ? response.error.code : undefined,
     );
   }
 
   /** Synchronous when the handler's pipeline is: no Promise, no deadline, no tracking. */
-  private run(call: RpcCall, origin: CallOrigin, afterSend: AfterSend | undefined): JsonRpcResponse | Promise<JsonRpcResponse> {
-    if (this.shutdown.draining) {
-      return errorResponse(call.id, { code: JsonRpcErrorCode.ShuttingDown, message: 'Server is shutting down' });
-    }
+  private run(call: RpcCall, origin: CallOrigin, afterAnswer: AfterAnswer): JsonRpcResponse | Promise<JsonRpcResponse> {
+    if (this.shutdown.draining) return errorResponse(call.id, { code: JsonRpcErrorCode.ShuttingDown, message: 'Server is shutting down' });
     // Every item of a batch counts, known method or not.
     if (origin.bucket && !origin.bucket.take()) return this.limitHit(call, origin, 'ratePerSecond');
     if (this.builtins.has(call.method)) return this.builtins.handle(call, origin);
@@ -90,45 +95,57 @@ export class JsonRpcDispatcher {
       this.metrics.callEnded(UNKNOWN_METHOD, origin.transport, JsonRpcErrorCode.MethodNotFound, 0);
       return errorResponse(call.id, standardError(JsonRpcErrorCode.MethodNotFound));
     }
-    if (method.kind === 'subscription') return this.subscribe(call, origin, method, afterSend);
     const ctx = new JsonRpcCallContext(origin, call);
+    if (method.kind === 'subscription') {
+      if (origin.transport !== 'ws') return needsWebSocket(call.id, call.method, ' is a subscription: it');
+      const refused = this.subscriptions.admit(call, origin.connection, ctx);
+      if (refused) return refused;
+    }
     this.metrics.callStarted();
     const started = performance.now();
     let outcome: unknown;
     try {
       outcome = method.invoke(call.params, ctx);
     } catch (error) {
-      return this.finished(call, origin, this.errors.response(call, error), started);
+      return this.finished(call, origin, method, this.failed(call, error), started);
     }
-    if (!isThenable(outcome)) return this.finished(call, origin, this.answer(call, outcome), started);
-    const connection = origin.connection as RpcConnection | undefined;
-    connection?.trackCall(ctx);
-    const answered = Promise.resolve(outcome).then(
-      (result) => this.answer(call, result),
-      (error: unknown) => this.errors.response(call, error),
-    );
-    return this.deadlines
-      .race(answered, () => {
+    if (!isThenable(outcome)) return this.finished(call, origin, method, this.answer(call, origin, method, outcome, afterAnswer), started);
+    const calls = origin.transport === 'ws' ? origin.calls : undefined;
+    calls?.track(ctx);
+    const settle = {
+      value: (result: unknown) => this.answer(call, origin, method, result, afterAnswer),
+      error: (error: unknown) => this.failed(call, error),
+      timeout: () => {
         // The handler keeps running until it notices the signal; its late result is dropped.
         ctx.abort(new Error('Handler timeout'));
-        return errorResponse(call.id, { code: JsonRpcErrorCode.Timeout, message: 'Handler timed out' });
-      }, connection ? ctx : undefined)
-      .then((response) => {
-        connection?.untrackCall(ctx);
-        return this.finished(call, origin, response, started);
-      });
+        return errorResponse(call.id, TIMED_OUT);
+      },
+    };
+    return this.deadlines.race(outcome, settle, calls && ctx).then((response) => {
+      calls?.untrack(ctx);
+      return this.finished(call, origin, method, response, started);
+    });
   }
 
-  /** An exception filter that returns a JsonRpcException (rather than throwing it) still means failure. */
-  private answer(call: RpcCall, result: unknown): JsonRpcResponse {
-    return isFailure(result) ? this.errors.response(call, result) : successResponse(call.id, result);
+  /** What the pipeline answered. A returned JsonRpcException (an exception filter's answer) still means failure. */
+  private answer(call: RpcCall, origin: CallOrigin, method: RegisteredMethod, result: unknown, afterAnswer: AfterAnswer): JsonRpcResponse {
+    if (isFailure(result)) return this.failed(call, result);
+    if (method.kind === 'subscription' && origin.transport === 'ws') return this.subscriptions.open(call, origin.connection, method, result, afterAnswer);
+    return successResponse(call.id, result);
   }
 
-  private finished(call: RpcCall, origin: CallOrigin, response: JsonRpcResponse, started: number): JsonRpcResponse {
+  private failed(call: RpcCall, error: unknown): JsonRpcResponse {
+    return this.errors.response(call, error);
+  }
+
+  private finished(call: RpcCall, origin: CallOrigin, method: RegisteredMethod, response: JsonRpcResponse, started: number): JsonRpcResponse {
+    const failed = 'error' in response;
+    // A subscribe call that did not open (failed, timed out, cancelled) gives its slot back.
+    if (failed && method.kind === 'subscription' && origin.transport === 'ws') this.subscriptions.release(origin.connection);
     const elapsed = performance.now() - started;
     const name = call.method;
     if (elapsed > this.options.slowCallMs) this.limitLogger.warn('slow', `slow call "${name}" (${origin.transport}): ${Math.round(elapsed)} ms`);
-    this.metrics.callEnded(name, origin.transport, 'error' in response ? response.error.code : 0, elapsed / 1000);
+    this.metrics.callEnded(name, origin.transport, failed ? response.error.code : 0, elapsed / 1000);
     return response;
   }
 
@@ -137,11 +154,4 @@ export class JsonRpcDispatcher {
     this.metrics.drop(limit);
     return errorResponse(call.id, { code: JsonRpcErrorCode.RateLimited, message: 'Rate limit exceeded', data: { limit } });
   }
-
-  private async subscribe(call: RpcCall, origin: CallOrigin, method: RegisteredMethod, afterSend: AfterSend | undefined): Promise<JsonRpcResponse> {
-    this.metrics.callStarted();
-    const started = performance.now();
-    return this.finished(call, origin, await this.subscriptions.start(call, origin, method, afterSend), started);
-  }
-
 }

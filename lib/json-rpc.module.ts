@@ -10,7 +10,7 @@ import { CallDeadlines } from './limits/call-deadlines.js';
 import { CallStats } from './metrics/call-stats.js';
 import { JsonRpcMetrics } from './metrics/json-rpc.metrics.js';
 import { JsonRpcTracing } from './metrics/json-rpc.tracing.js';
-import { ShutdownState } from './shutdown.state.js';
+import { ShutdownCoordinator } from './shutdown/shutdown.coordinator.js';
 import type { JsonRpcModuleOptions } from './interfaces/json-rpc-module-options.interface.js';
 import {
   JSON_RPC_ASYNC_OPTIONS_TYPE,
@@ -55,7 +55,7 @@ import { JsonRpcWsTransport } from './ws/json-rpc-ws.transport.js';
     ConnectionRegistry,
     TopicRegistry,
     JsonRpcServer,
-    ShutdownState,
+    ShutdownCoordinator,
     TicketStore,
     JsonRpcAuthenticator,
     JsonRpcMetrics,

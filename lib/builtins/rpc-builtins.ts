@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { JsonRpcAuthenticator } from '../auth/authenticator.js';
-import type { CallOrigin } from '../context/json-rpc-call-context.js';
+import type { CallOrigin } from '../context/call-origin.js';
 import { JsonRpcDiscovery } from '../openrpc/json-rpc-discovery.js';
 import { JsonRpcErrorCode } from '../protocol/error-codes.js';
 import type { JsonRpcResponse } from '../protocol/json-rpc.types.js';
-import { errorResponse, standardError, successResponse } from '../protocol/response.js';
+import { errorResponse, needsWebSocket, standardError, successResponse } from '../protocol/response.js';
 import type { RpcCall } from '../protocol/validate-request.js';
 import type { RpcConnection } from '../push/rpc-connection.js';
 
@@ -44,22 +44,16 @@ export class RpcBuiltins {
 
   handle(call: RpcCall, origin: CallOrigin): JsonRpcResponse | Promise<JsonRpcResponse> {
     if (call.method === 'rpc.ping') return successResponse(call.id, 'pong');
-    if (call.method === 'rpc.discover') {
-      const principal = origin.connection ? origin.connection.principal : origin.principal;
-      return successResponse(call.id, this.discovery.documentFor(principal, origin.request) ?? null);
-    }
-    const connection = origin.connection as RpcConnection | undefined;
-    if (connection === undefined) {
-      return errorResponse(call.id, standardError(JsonRpcErrorCode.MethodNotFound, { reason: `"${call.method}" needs a WebSocket connection` }));
-    }
-    return this.handlers.get(call.method)!(call, connection);
+    if (call.method === 'rpc.discover') return successResponse(call.id, this.discovery.documentFor(origin.principal, origin.request) ?? null);
+    if (origin.transport !== 'ws') return needsWebSocket(call.id, call.method);
+    return this.handlers.get(call.method)!(call, origin.connection);
   }
 
   /** `[id]` or `{ subscription: id }`: true, or false if unknown. */
   private unsubscribe(call: RpcCall, connection: RpcConnection): JsonRpcResponse {
     const id = firstParam(call.params, 'subscription');
     if (typeof id !== 'string') return errorResponse(call.id, standardError(JsonRpcErrorCode.InvalidParams, ['subscription must be a string']));
-    return successResponse(call.id, connection.unsubscribe(id));
+    return successResponse(call.id, connection.subscriptionCount > 0 && connection.subscriptions.unsubscribe(id));
   }
 
   /**
@@ -71,7 +65,7 @@ export class RpcBuiltins {
   private cancel(call: RpcCall, connection: RpcConnection): JsonRpcResponse {
     const id = firstParam(call.params, 'id');
     if (typeof id !== 'string' && typeof id !== 'number') return errorResponse(call.id, standardError(JsonRpcErrorCode.InvalidParams, ['id must be a string or a number']));
-    const running = connection.runningCall(id);
+    const running = connection.inbound.find(id);
     if (running !== undefined) {
       running.abort(new Error('Request cancelled by the client'));
       running.settle?.(errorResponse(running.id, CANCELLED));
@@ -88,7 +82,7 @@ export class RpcBuiltins {
     if (!result.ok || result.principal?.id !== connection.principal?.id) {
       return errorResponse(call.id, { code: JsonRpcErrorCode.Unauthorized, message: 'Authentication failed' });
     }
-    connection.principal = result.principal;
+    connection.session.renew(result.principal);
     return successResponse(call.id, { expiresAt: result.principal?.expiresAt ?? null });
   }
 }

@@ -1,19 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { JsonRpcConnection } from '../interfaces/json-rpc-connection.interface.js';
 import type { JsonRpcContext, JsonRpcTransport } from '../interfaces/json-rpc-context.interface.js';
+import type { JsonRpcPrincipal } from '../interfaces/json-rpc-module-options.interface.js';
 import type { JsonRpcId, JsonRpcResponse } from '../protocol/json-rpc.types.js';
 import type { RpcCall } from '../protocol/validate-request.js';
-
-/** Where a message came from: built once per HTTP request or per WS connection. */
-export interface CallOrigin {
-  readonly transport: JsonRpcTransport;
-  readonly request: IncomingMessage;
-  /** WS: read from the connection at each call (it may re-authenticate). */
-  readonly principal: unknown;
-  readonly connection?: JsonRpcConnection;
-  /** Rate limit shared by the calls of this connection (HTTP: of this keep-alive socket). */
-  readonly bucket?: { take(): boolean };
-}
+import type { CallOrigin } from './call-origin.js';
 
 /** The `JsonRpcContext` of one call. */
 export class JsonRpcCallContext implements JsonRpcContext {
@@ -21,7 +12,7 @@ export class JsonRpcCallContext implements JsonRpcContext {
   readonly method: string;
   readonly id: JsonRpcId;
   readonly isNotification: boolean;
-  readonly principal: unknown;
+  readonly principal: JsonRpcPrincipal | undefined;
   readonly connection: JsonRpcConnection | undefined;
   readonly request: IncomingMessage;
   lastEventId: string | number | undefined = undefined;
@@ -33,8 +24,8 @@ export class JsonRpcCallContext implements JsonRpcContext {
   constructor(origin: CallOrigin, call: RpcCall) {
     this.transport = origin.transport;
     this.request = origin.request;
-    this.principal = origin.connection ? origin.connection.principal : origin.principal;
-    this.connection = origin.connection;
+    this.principal = origin.principal; // WS: the connection's, as it is now (it may re-authenticate)
+    this.connection = origin.transport === 'ws' ? origin.connection : undefined;
     this.method = call.method;
     this.id = call.id;
     this.isNotification = call.isNotification;

@@ -3,8 +3,8 @@ import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { JsonRpcAuthenticator } from '../auth/authenticator.js';
 import { extractToken } from '../auth/extract-token.util.js';
-import type { CallOrigin } from '../context/json-rpc-call-context.js';
-import { ShutdownState } from '../shutdown.state.js';
+import type { HttpCallOrigin } from '../context/call-origin.js';
+import { ShutdownCoordinator } from '../shutdown/shutdown.coordinator.js';
 import type { JsonRpcPrincipal, ResolvedJsonRpcOptions } from '../interfaces/json-rpc-module-options.interface.js';
 import { JSON_RPC_RESOLVED_OPTIONS } from '../json-rpc.constants.js';
 import { JsonRpcDispatcher } from '../json-rpc.dispatcher.js';
@@ -38,7 +38,7 @@ export class JsonRpcHttpTransport implements OnModuleInit {
     @Inject(JSON_RPC_RESOLVED_OPTIONS) private readonly options: ResolvedJsonRpcOptions,
     private readonly dispatcher: JsonRpcDispatcher,
     private readonly authenticator: JsonRpcAuthenticator,
-    private readonly shutdown: ShutdownState,
+    private readonly shutdown: ShutdownCoordinator,
     private readonly discovery: JsonRpcDiscovery,
   ) {
     this.rates = new HttpRateLimits(options.limits.ratePerSecond, options.limits.rateBurst);
@@ -86,22 +86,21 @@ export class JsonRpcHttpTransport implements OnModuleInit {
       sendJson(res, 503, serializeResponse(errorResponse(null, { code: JsonRpcErrorCode.ShuttingDown, message: 'Server is shutting down' })));
       return;
     }
-    this.shutdown.httpInFlight++;
     this.answer(req, body).then(
       ([status, text]) => sendJson(res, status, text),
       (error: unknown) => {
         this.logger.error(error);
         sendInternalError(res);
       },
-    ).finally(() => this.shutdown.httpInFlight--);
+    );
   }
 
   private async answer(req: IncomingMessage, body: Buffer): Promise<[number, string?]> {
     const auth = await this.authenticator.check(req, extractToken(req), 'http');
     if (!auth.ok) return [200, serializeResponse(errorResponse(null, { code: JsonRpcErrorCode.Unauthorized, message: 'Authentication required' }))];
     const principal: JsonRpcPrincipal | undefined = auth.principal;
-    const origin: CallOrigin = { transport: 'http', request: req, principal, bucket: this.rates.bucketFor(principal, req.socket.remoteAddress) };
-    const text = await this.dispatcher.handleMessage(body.toString('utf8'), origin);
-    return text === undefined ? [204] : [200, text];
+    const origin: HttpCallOrigin = { transport: 'http', request: req, principal, bucket: this.rates.bucketFor(principal, req.socket.remoteAddress) };
+    const { answer } = await this.dispatcher.dispatch(body.toString('utf8'), origin);
+    return answer === undefined ? [204] : [200, answer];
   }
 }

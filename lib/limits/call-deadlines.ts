@@ -2,6 +2,13 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { ResolvedJsonRpcOptions } from '../interfaces/json-rpc-module-options.interface.js';
 import { JSON_RPC_RESOLVED_OPTIONS } from '../json-rpc.constants.js';
 
+/** How a raced call settles: with its value, its error, or the timeout. Each must not throw. */
+export interface Settle<T, R> {
+  value(value: T): R;
+  error(error: unknown): R;
+  timeout(): R;
+}
+
 interface Pending {
   deadline: number;
   expire(): void;
@@ -26,24 +33,34 @@ export class CallDeadlines implements OnModuleDestroy {
   }
 
   /**
-   * Settles with `work`, or with `onTimeout()` once the deadline has passed. `work` must not reject.
-   * `early.settle`, when given, is set to a function that settles it at once (rpc.cancel).
+   * Settles with `settle.value` or `settle.error` of what `work` gives, or with
+   * `settle.timeout()` once the deadline has passed; whichever comes first,
+   * and only that one runs. A result that arrives after its deadline is late
+   * even when the sweep has not run yet (a stalled event loop makes both due
+   * in one turn): the deadline decides, not the order of callbacks.
+   * `early.settle`, when given, is set to a function that settles at once (rpc.cancel).
    */
-  race<T>(work: Promise<T>, onTimeout: () => T, early?: { settle: ((value: T) => void) | undefined }): Promise<T> {
-    return new Promise<T>((resolve) => {
-      const entry: Pending = { deadline: Date.now() + this.timeoutMs, expire: () => resolve(onTimeout()) };
-      if (early) {
-        early.settle = (value) => {
-          this.pending.delete(entry);
-          resolve(value);
-        };
-      }
+  race<T, R>(work: PromiseLike<T>, settle: Settle<T, R>, early?: { settle: ((value: R) => void) | undefined }): Promise<R> {
+    return new Promise<R>((resolve) => {
+      let done = false;
+      const finish = (value: () => R) => {
+        if (done) return;
+        done = true;
+        this.pending.delete(entry);
+        try {
+          resolve(value());
+        } catch (error) {
+          resolve(settle.error(error)); // a mapping that throws is the call's failure, never a hang
+        }
+      };
+      const entry: Pending = { deadline: Date.now() + this.timeoutMs, expire: () => finish(settle.timeout) };
+      if (early) early.settle = (value) => finish(() => value);
       this.pending.add(entry);
       this.timer ??= setInterval(() => this.sweep(), this.sweepMs).unref();
-      void work.then((value) => {
-        this.pending.delete(entry);
-        resolve(value); // ignored when the deadline won: a promise settles once
-      });
+      work.then(
+        (value) => finish(Date.now() >= entry.deadline ? settle.timeout : () => settle.value(value)),
+        (error: unknown) => finish(Date.now() >= entry.deadline ? settle.timeout : () => settle.error(error)),
+      );
     });
   }
 

@@ -91,3 +91,8 @@ export function requestText(method: string, params: unknown, id: JsonRpcId): str
     ? JSON.stringify({ jsonrpc: JSONRPC_VERSION, method, id })
     : JSON.stringify({ jsonrpc: JSONRPC_VERSION, method, params, id });
 }
+
+/** -32601 for a method that exists only on WebSocket (a subscription, `rpc.cancel`...) called over HTTP. */
+export function needsWebSocket(id: JsonRpcId, method: string, what = ''): JsonRpcErrorResponse {
+  return errorResponse(id, standardError(JsonRpcErrorCode.MethodNotFound, { reason: `"${method}"${what} needs a WebSocket connection` }));
+}

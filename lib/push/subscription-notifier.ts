@@ -26,9 +26,9 @@ export function subscriptionNotifier(
 ): SourceObserver {
   const send = (params: Record<string, unknown>) => {
     try {
-      connection.sendText(notificationText(method, params));
+      connection.send(notificationText(method, params));
     } catch (error) {
-      connection.sendText(notificationText(method, { subscription, error: toError(error) }));
+      connection.send(notificationText(method, { subscription, error: toError(error) }));
     }
   };
   const held: Array<Record<string, unknown>> = [];

@@ -6,7 +6,8 @@ import type { RpcConnection } from './rpc-connection.js';
 import type { TopicMembership } from './topic-membership.interface.js';
 
 /**
- * Topic -> local members. Subscribes this node to a topic on the pub/sub
+ * Topic -> local members (each connection keeps the set of its own topics).
+ * Subscribes this node to a topic on the pub/sub
  * adapter while it has at least one member, and fans incoming frames out to them.
  */
 @Injectable()
@@ -28,12 +29,10 @@ export class TopicRegistry implements TopicMembership, OnApplicationShutdown {
       subscribing.finally(() => this.subscribing.delete(topic)).catch(() => undefined);
     }
     members.add(connection);
-    connection.addTopic(topic);
     await this.subscribing.get(topic);
   }
 
   async leave(connection: RpcConnection, topic: string): Promise<void> {
-    connection.removeTopic(topic);
     const members = this.members.get(topic);
     if (!members?.delete(connection) || members.size > 0) return;
     this.members.delete(topic);
@@ -43,10 +42,6 @@ export class TopicRegistry implements TopicMembership, OnApplicationShutdown {
   /** Serializes once, hands the frame to the adapter; every node fans it out. */
   publish(topic: string, method: string, params?: unknown): Promise<void> {
     return this.options.pubsub.publish(topic, notificationText(method, params));
-  }
-
-  memberCount(topic: string): number {
-    return this.members.get(topic)?.size ?? 0;
   }
 
   /** Every topic with members on this node, and how many. */
@@ -63,7 +58,7 @@ export class TopicRegistry implements TopicMembership, OnApplicationShutdown {
     if (!members) return;
     // Encoded once for all members; ws would otherwise re-encode the string per socket.
     const bytes = Buffer.from(frame);
-    for (const connection of members) connection.sendFrame(bytes);
+    for (const connection of members) connection.send(bytes);
   }
 
   async onApplicationShutdown(): Promise<void> {

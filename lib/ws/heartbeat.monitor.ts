@@ -36,11 +36,11 @@ export class HeartbeatMonitor {
       let state = this.pings.get(connection);
       if (!state) {
         // First seen: its clock starts at the connection's own start.
-        state = { sentAt: connection.lastSeen, outstanding: false };
+        state = { sentAt: connection.inbound.lastSeen, outstanding: false };
         this.pings.set(connection, state);
       }
       // Not read while at the in-flight limit: alive by definition, whatever the pings saw.
-      if (state.outstanding && (connection.lastSeen >= state.sentAt || connection.isPaused)) state.outstanding = false;
+      if (state.outstanding && (connection.inbound.lastSeen >= state.sentAt || connection.inbound.isPaused)) state.outstanding = false;
       if (state.outstanding) {
         if (now - state.sentAt >= this.options.timeoutMs) this.onDead(connection);
         continue;

@@ -1,12 +1,12 @@
 import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import { JsonRpcCloseCode } from '../protocol/close-codes.js';
+import { BacklogState, type BacklogLimits } from './backlog.js';
 import { currentTurn } from './send-turn.js';
+import { tcpSocketOf } from './socket-cork.js';
 
 /** The outbound limits of one connection. */
-export interface OutboxLimits {
-  slowConsumerBytes: number;
-  slowConsumerMs: number;
+export interface OutboxLimits extends BacklogLimits {
   maxBufferedBytes: number;
 }
 
@@ -32,10 +32,9 @@ function uncork(outbox: Outbox, raw: Socket): void {
  * - per turn: at most FRAMES_PER_TURN frames / BYTES_PER_TURN bytes are written
  *   per event-loop turn; the rest is queued and written on the next turns, so a
  *   burst (100 replaying subscriptions) never blocks other connections;
- * - slow consumer: over `slowConsumerBytes` waiting (socket + queue) for
- *   `slowConsumerMs` while frames that may not be dropped keep coming: close 4009.
- *   Drop-oldest subscriptions hold back while backlogged, so their backlog alone
- *   never closes the connection;
+ * - slow consumer (BacklogState): backlogged too long while frames that may not
+ *   be dropped keep coming: close 4009. Drop-oldest subscriptions hold back
+ *   while backlogged and are released here once the backlog is gone;
  * - hard ceiling: a frame that would take the waiting bytes over
  *   `maxBufferedBytes` closes the connection at once (4009), whatever the grace.
  */
@@ -47,10 +46,7 @@ export class Outbox {
   private turn = -1;
   private framesInTurn = 0;
   private bytesInTurn = 0;
-  /** Since when more than `slowConsumerBytes` have been waiting; 0 when not backlogged. */
-  private backloggedSince = 0;
-  /** A frame that may not be dropped was queued behind the backlog. */
-  private strictWaiting = false;
+  private readonly backlog: BacklogState;
   /** Drop-oldest subscriptions waiting for the backlog to clear. */
   private heldBack: Set<() => void> | undefined;
   private flushingHeldBack = false;
@@ -62,7 +58,9 @@ export class Outbox {
     private readonly socket: WebSocket,
     private readonly limits: OutboxLimits,
     private readonly overflow: (code: JsonRpcCloseCode, reason: string) => void,
-  ) {}
+  ) {
+    this.backlog = new BacklogState(limits);
+  }
 
   private get open(): boolean {
     return this.socket.readyState === WebSocket.OPEN;
@@ -74,7 +72,7 @@ export class Outbox {
   }
 
   get backlogged(): boolean {
-    return this.waitingBytes > this.limits.slowConsumerBytes;
+    return this.backlog.isBacklogged(this.waitingBytes);
   }
 
   /** This turn's budget is spent or frames are queued: new work should wait. */
@@ -90,28 +88,22 @@ export class Outbox {
       this.overflow(JsonRpcCloseCode.SlowConsumer, 'Send buffer full');
       return false;
     }
-    if (this.backlogged) this.strictWaiting = true;
-    if (this.checkBacklog()) return false;
+    this.backlog.strictFrame(this.waitingBytes);
+    if (this.applyBacklogPolicy()) return false;
     if (this.queue === undefined && this.take(size)) this.write(frame);
     else this.enqueue(frame, size);
     return true;
   }
 
   /**
-   * Slow-consumer check (on every send, and by the transport's sweeper):
-   * true when it closed the connection. Clears the held-back values once the
-   * backlog is gone.
+   * Acts on the backlog (on every send, and from the transport's sweep, since a
+   * backlog that stopped growing still counts): releases held-back values once
+   * it is gone, closes a slow consumer. True when it closed the connection.
    */
-  checkBacklog(): boolean {
-    if (!this.backlogged) {
-      this.backloggedSince = 0;
-      this.strictWaiting = false;
-      this.flushHeldBack();
-      return false;
-    }
-    const now = Date.now();
-    if (this.backloggedSince === 0) this.backloggedSince = now;
-    if (!this.strictWaiting || now - this.backloggedSince < this.limits.slowConsumerMs) return false;
+  applyBacklogPolicy(): boolean {
+    const verdict = this.backlog.verdict(this.waitingBytes);
+    if (verdict === 'clear') this.flushHeldBack();
+    if (verdict !== 'overdue') return false;
     this.overflow(JsonRpcCloseCode.SlowConsumer, 'Slow consumer');
     return true;
   }
@@ -206,13 +198,10 @@ export class Outbox {
     if (this.idleTasks?.length) this.scheduleFlush();
   }
 
-  /**
-   * Frames written in one tick leave in one write: a syscall per response is
-   * the largest single cost under load. `ws` keeps its TCP socket as `_socket`.
-   */
+  /** Frames written in one tick leave in one write (socket-cork.ts says why). */
   private write(frame: Frame): void {
     if (!this.corked) {
-      const raw = (this.socket as unknown as { _socket?: Socket })._socket;
+      const raw = tcpSocketOf(this.socket);
       if (raw) {
         this.corked = true;
         raw.cork();

@@ -1,35 +1,21 @@
 import type { JsonRpcCallContext } from '../context/json-rpc-call-context.js';
 
-/** The socket as the gate sees it: it stops and restarts reading. */
+/** The socket as the gate sees it (a `ws` WebSocket): it stops and restarts reading. */
 export interface ReadableSocket {
   pause(): void;
   resume(): void;
-  readonly isOpen: boolean;
-}
-
-/** A `ws` socket as the gate sees it: one small object per connection rather than an object and three closures. */
-export class PausableSocket implements ReadableSocket {
-  constructor(private readonly socket: { pause(): void; resume(): void; readonly readyState: number }) {}
-
-  pause(): void {
-    this.socket.pause();
-  }
-
-  resume(): void {
-    this.socket.resume();
-  }
-
-  get isOpen(): boolean {
-    return this.socket.readyState === 1; // WebSocket.OPEN
-  }
+  readonly readyState: number;
 }
 
 /**
- * `maxInFlightPerConnection` for one connection, exactly: at the limit the
- * socket is not read (backpressure, not errors); frames `ws` had already
- * buffered wait here, and so do the next items of a batch.
+ * What comes in on one connection: `maxInFlightPerConnection`, exactly (at the
+ * limit the socket is not read: backpressure, not errors; frames `ws` had
+ * already buffered wait here, and so do the next items of a batch), the calls
+ * running (for `rpc.cancel` and shutdown), and when the peer was last heard.
  */
-export class CallGate {
+export class InboundGate {
+  /** Heartbeat: when the last frame or pong came in. */
+  lastSeen = Date.now();
   private paused = false;
   /** Frames read while at the limit (what the socket had buffered when paused). */
   private waiting: string[] | undefined;
@@ -54,8 +40,14 @@ export class CallGate {
     return this.paused;
   }
 
+  /** The peer answered a ping. */
+  touch(): void {
+    this.lastSeen = Date.now();
+  }
+
   /** A frame from the socket: handled now, or held while the limit's worth of calls run. */
   receive(text: string): void {
+    this.lastSeen = Date.now();
     if (this.waiting?.length || this.inFlight >= this.limit) {
       (this.waiting ??= []).push(text);
       this.pause();
@@ -82,7 +74,7 @@ export class CallGate {
     while (waiting?.length && this.inFlight < this.limit) this.dispatch(waiting.shift()!);
     if (this.paused && !waiting?.length && this.inFlight < this.limit) {
       this.paused = false;
-      if (this.socket.isOpen) this.socket.resume();
+      if (this.socket.readyState === 1) this.socket.resume(); // WebSocket.OPEN
     }
   }
 
