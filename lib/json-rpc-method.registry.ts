@@ -1,6 +1,6 @@
 import { Injectable, type Type } from '@nestjs/common';
 import type { RpcServiceMetadata } from './decorators/rpc-service.decorator.js';
-import type { RpcMethodMetadata } from './interfaces/rpc-method-options.interface.js';
+import type { OverflowPolicy, RpcMethodMetadata } from './interfaces/rpc-method-options.interface.js';
 import type { JsonRpcCallContext } from './context/json-rpc-call-context.js';
 import type { JsonRpcParams } from './protocol/json-rpc.types.js';
 
@@ -10,7 +10,7 @@ export interface RegisteredMethod {
   /** A subscription's `invoke` resolves with its source (Observable / AsyncIterable). */
   readonly kind: 'method' | 'subscription';
   /** Subscriptions: what to do when the client reads too slowly. */
-  readonly overflow: { policy: 'close' | 'drop-oldest'; bufferSize: number };
+  readonly overflow: OverflowPolicy;
   readonly description: string | undefined;
   /** `ClassName.methodKey`, for messages. */
   readonly handlerName: string;

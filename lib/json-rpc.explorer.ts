@@ -43,7 +43,7 @@ export class JsonRpcExplorer implements OnModuleInit {
         this.registry.add({
           name: plan.name,
           kind: plan.kind,
-          overflow: { policy: meta.overflow ?? 'close', bufferSize: meta.bufferSize ?? 100 },
+          overflow: meta.overflow,
           description: meta.description,
           handlerName,
           source,

@@ -16,8 +16,7 @@ export function rpcMethodMetadata(kind: RpcMethodMetadata['kind'], nameOrOptions
     deprecated: options.deprecated,
     errors: options.errors,
     result: options.result,
-    overflow: options.overflow ?? 'close',
-    bufferSize: options.bufferSize ?? 100,
+    overflow: { policy: options.overflow ?? 'close', bufferSize: options.bufferSize ?? 100 },
   };
 }
 

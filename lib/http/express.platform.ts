@@ -1,18 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { matchEndpoint } from './endpoint-path.util.js';
 import type { HttpAdapter, HttpEndpoint } from './http-endpoint.interface.js';
+import { useAtFront } from './express-front.seam.js';
 import { readJsonBody } from './json-body.reader.js';
 import { sendInternalError } from './send-json.util.js';
 
 /** Where the front middleware leaves the body for the route. */
 const RAW_BODY = Symbol('json-rpc:raw-body');
 type RequestWithBody = IncomingMessage & { [RAW_BODY]?: Buffer };
-type Next = (error?: unknown) => void;
-
-interface ExpressApp {
-  use(handler: (req: RequestWithBody, res: ServerResponse, next: Next) => void): unknown;
-  router?: { stack?: unknown[] };
-}
 
 /**
  * `@nestjs/platform-express`: a middleware at the very front of the stack reads
@@ -22,20 +17,13 @@ interface ExpressApp {
  * matches (`/RPC`, `/rpc/`) are read the same way, then passed on to Nest's 404.
  */
 export function installOnExpress(adapter: HttpAdapter, endpoint: HttpEndpoint): void {
-  const app = adapter.getInstance<ExpressApp>();
-  const stack = app.router?.stack;
-  if (typeof app.use !== 'function' || !Array.isArray(stack)) {
-    throw new Error('JsonRpcModule: unexpected Express application layout (no app.use / router.stack); cannot install the HTTP endpoint');
-  }
-  app.use((req, res, next) => {
+  useAtFront(adapter.getInstance<Parameters<typeof useAtFront>[0]>(), (req: RequestWithBody, res, next) => {
     if (req.method !== 'POST' || matchEndpoint(req.url, endpoint.path) === 'other') return next();
     readJsonBody(req, res, endpoint.body, (body) => {
       req[RAW_BODY] = body;
       next();
     });
   });
-  // Nest's own adapter inspects `router.stack` the same way (isMiddlewareApplied).
-  stack.unshift(stack.pop());
   // Nest types `next` as Function.
   adapter.post(endpoint.path, (req: RequestWithBody, res: ServerResponse, next?: Function) => {
     const body = req[RAW_BODY];

@@ -59,7 +59,7 @@ export interface RpcMethodOptions {
 export interface RpcSubscriptionOptions extends RpcMethodOptions {
   /**
    * When the client reads too slowly (more than `limits.slowConsumerBytes` waiting):
-   * `'close'` (default) lets the backlog grow and the connection is closed with 1008
+   * `'close'` (default) lets the backlog grow and the connection is closed with 4009
    * after `limits.slowConsumerMs`; `'drop-oldest'` keeps at most `bufferSize` values
    * back, drops the oldest, and sends `{ subscription, gap: <dropped count> }` before
    * the rest once the client catches up. For feeds where the latest value matters most.
@@ -80,6 +80,12 @@ export interface RpcMethodMetadata {
   deprecated?: boolean;
   errors?: readonly RpcErrorSpec[];
   result?: RpcResultSpec;
-  overflow?: 'close' | 'drop-oldest';
-  bufferSize?: number;
+  /** Resolved once, when the decorator runs: the only place the defaults live. */
+  overflow: OverflowPolicy;
+}
+
+/** What a subscription does when its client reads too slowly (`@RpcSubscription({ overflow, bufferSize })`, resolved). */
+export interface OverflowPolicy {
+  readonly policy: 'close' | 'drop-oldest';
+  readonly bufferSize: number;
 }

@@ -1,13 +1,10 @@
+import type { OverflowPolicy } from '../interfaces/rpc-method-options.interface.js';
 import type { JsonRpcErrorObject } from '../protocol/json-rpc.types.js';
 import { notificationText } from '../protocol/response.js';
 import type { RpcConnection } from './rpc-connection.js';
 import { RpcEvent, RpcGap } from './rpc-event.js';
 import type { SourceObserver } from './subscription-source.js';
 
-export interface OverflowPolicy {
-  policy: 'close' | 'drop-oldest';
-  bufferSize: number;
-}
 
 /**
  * Turns a subscription's values, error and completion into notifications on
@@ -22,7 +19,7 @@ export function subscriptionNotifier(
   method: string,
   subscription: string,
   toError: (error: unknown) => JsonRpcErrorObject,
-  overflow: OverflowPolicy = { policy: 'close', bufferSize: 0 },
+  overflow: OverflowPolicy,
 ): SourceObserver {
   const send = (params: Record<string, unknown>) => {
     try {

@@ -112,6 +112,39 @@ describe('limits, each hit and then the server still serving', () => {
     await stillServing(server);
   });
 
+  it('handler timeout: a result that arrives after its deadline is late, even when the loop was too starved to sweep', async () => {
+    server = await appWith({ limits: { handlerTimeoutMs: 100 } });
+    const ws = await TestWsClient.connect(server.wsUrl);
+    // Due at 1 ms, but the loop is blocked for 250 ms: result and deadline come due in one turn.
+    expect(await ws.request(request('limits.stalled', [1, 250], 's'))).toEqual({ jsonrpc: '2.0', error: { code: -32008, message: 'Handler timed out' }, id: 's' });
+    expect(await ws.request(request('limits.stalled', [1, 0], 'f'))).toEqual({ jsonrpc: '2.0', result: 'late', id: 'f' });
+    await ws.close();
+    await stillServing(server);
+  });
+
+  it('a subscribe call that timed out or was cancelled never starts its stream, and frees its slot', async () => {
+    server = await appWith({ limits: { handlerTimeoutMs: 100, maxSubscriptionsPerConnection: 1 } });
+    const registry = server.app.get(ConnectionRegistry);
+    const { slowStarted, lateResults } = guardStats;
+    const ws = await TestWsClient.connect(server.wsUrl);
+    const id = ((await ws.request(request('limits.connectionId', [], 'who'))) as { result: string }).result;
+    expect(await ws.request(request('limits.slowStart', [300], 't'))).toMatchObject({ error: { code: -32008 }, id: 't' });
+    ws.send(request('limits.slowStart', [300], 'c'));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(await ws.request(request('rpc.cancel', ['c'], 'x'))).toMatchObject({ result: true });
+    expect(await ws.take((f) => (f as Frame).id === 'c')).toMatchObject({ error: { code: -32800 } });
+    // Both pipelines finish later with their streams: neither may start, and neither keeps its slot.
+    await eventually(() => guardStats.lateResults === lateResults + 2, 2000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(guardStats.slowStarted).toBe(slowStarted);
+    expect(ws.pending.filter((f) => (f as Frame).method === 'limits.slowStart')).toEqual([]);
+    expect(registry.get(id)!.subscriptionCount).toBe(0);
+    // The slot is free: a subscription that opens in time works.
+    expect(typeof ((await ws.request(request('limits.slowStart', [0], 'ok'))) as Frame).result).toBe('string');
+    await ws.close();
+    await stillServing(server);
+  });
+
   it('heartbeat: a peer that stops answering pings is terminated within interval + timeout', async () => {
     server = await appWith({ heartbeat: { intervalMs: 100, timeoutMs: 100 } });
     const registry = server.app.get(ConnectionRegistry);

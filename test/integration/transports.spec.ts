@@ -1,6 +1,6 @@
 import { ConsoleLogger, Module } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
-import { WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { JsonRpcModule } from '../../lib/index.js';
 import { EventsGateway, PlainController } from '../fixtures/coexist.gateway.js';
 import { AdminRpc, MiscRpc } from '../fixtures/features.rpc.js';
@@ -157,6 +157,30 @@ describe('transports on one listening app', () => {
 });
 
 describe('upgrades without a matching endpoint', () => {
+  it('a ws server attached to another path after listen() gets its upgrades; ours keep working', async () => {
+    @Module({ imports: [JsonRpcModule.forRoot()], providers: [SpecExamplesRpc] })
+    class Late {}
+    const server = await startApp(Late);
+    const late = new WebSocketServer({ server: server.app.getHttpServer(), path: '/late' });
+    late.on('connection', (socket) => socket.on('message', (data) => socket.send(`late:${data.toString()}`)));
+    try {
+      const other = new WebSocket(`ws://127.0.0.1:${server.port}/late`);
+      await new Promise((resolve, reject) => other.once('open', resolve).once('error', reject));
+      const reply = new Promise<string>((resolve) => other.once('message', (data) => resolve(data.toString())));
+      other.send('hi');
+      expect(await reply).toBe('late:hi');
+      other.close();
+      // Our path never reaches the late server (it would answer 400 on a path it does not know).
+      const ours = await TestWsClient.connect(server.wsUrl);
+      expect(await ours.request(call('sum', [2, 3], 1))).toMatchObject({ result: 5 });
+      await ours.close();
+    } finally {
+      late.close();
+      await server.close();
+    }
+  });
+
+
   it('an unknown path gets 404 when nothing else listens for upgrades', async () => {
     @Module({ imports: [JsonRpcModule.forRoot()], providers: [SpecExamplesRpc] })
     class Bare {}
