@@ -59,8 +59,9 @@ export class JsonRpcClient extends Emitter<JsonRpcClientEvents> {
     this.outbox = new Outbox(auto ? (typeof auto === 'object' ? (auto.maxSize ?? 100) : 100) : 0, this.pending, (calls, text) => this.transmit(calls, text));
     this.book = new SubscriptionBook({
       // A first subscribe survives a drop (re-sent as is); a resubscribe is sent afresh on the next open.
+      // A subscribe given up on (timeout) that the server opened anyway is closed again.
       subscribe: (method, params, onId, again) =>
-        this.send(method, params, { timeoutMs: this.options.timeoutMs, idempotent: !again }, (id) => typeof id === 'string' && onId(id)),
+        this.send(method, params, { timeoutMs: this.options.timeoutMs, idempotent: !again }, (id) => typeof id === 'string' && onId(id), (id) => this.notify('rpc.unsubscribe', [id])),
       unsubscribe: (id) => this.notify('rpc.unsubscribe', [id]),
     });
     this.idle = new IdleCloser(
@@ -168,10 +169,10 @@ export class JsonRpcClient extends Emitter<JsonRpcClientEvents> {
     if (!this.ws) this.stopped(undefined);
   }
 
-  private send(method: string, params: JsonRpcParams | undefined, options: CallOptions, onResult?: (result: unknown) => void): Promise<unknown> {
+  private send(method: string, params: JsonRpcParams | undefined, options: CallOptions, onResult?: (result: unknown) => void, onLateResult?: (result: unknown) => void): Promise<unknown> {
     const id = this.nextId++;
     const text = frame(method, params, id);
-    const done = this.pending.add({ id, method, text, timeoutMs: this.timeoutOf(options), signal: options.signal, idempotent: options.idempotent, onResult });
+    const done = this.pending.add({ id, method, text, timeoutMs: this.timeoutOf(options), signal: options.signal, idempotent: options.idempotent, onResult, onLateResult });
     const call = this.pending.get(id);
     if (call !== undefined && this.ready([call])) this.outbox.enqueue(call);
     return done;

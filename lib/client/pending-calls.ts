@@ -10,6 +10,8 @@ export interface PendingCall {
   readonly idempotent: boolean;
   /** Synchronous hook on success, before the Promise settles (a subscription registers its id here). */
   readonly onResult?: (result: unknown) => void;
+  /** A success that arrives after the call timed out or was aborted (a subscription the server opened anyway). */
+  readonly onLateResult?: (result: unknown) => void;
   resolve(value: unknown): void;
   reject(error: Error): void;
   timer: ReturnType<typeof setTimeout> | undefined;
@@ -27,7 +29,11 @@ export interface NewCall {
   signal?: AbortSignal;
   idempotent?: boolean;
   onResult?: (result: unknown) => void;
+  onLateResult?: (result: unknown) => void;
 }
+
+/** Abandoned calls remembered for their late answer; beyond this, the oldest is forgotten. */
+const MAX_ABANDONED = 1000;
 
 /**
  * Calls in flight, by id. Every way a call can end (answer, timeout, abort,
@@ -36,6 +42,8 @@ export interface NewCall {
  */
 export class PendingCalls {
   private readonly calls = new Map<number, PendingCall>();
+  /** Sent calls that timed out or were aborted and want to hear of a late success. */
+  private readonly abandoned = new Map<number, (result: unknown) => void>();
 
   /** `cancel(call)` runs on timeout or abort (sends `rpc.cancel` when the call was sent). */
   constructor(private readonly cancel: (call: PendingCall) => void) {}
@@ -52,6 +60,7 @@ export class PendingCalls {
         text: spec.text,
         idempotent: spec.idempotent === true,
         onResult: spec.onResult,
+        onLateResult: spec.onLateResult,
         resolve,
         reject,
         timer: undefined,
@@ -83,13 +92,22 @@ export class PendingCalls {
   /** An answer from the server; unknown ids (late, already timed out) are ignored. */
   settle(id: unknown, result: unknown, error: JsonRpcErrorObject | undefined): boolean {
     const call = typeof id === 'number' ? this.calls.get(id) : undefined;
-    if (call === undefined) return false;
+    if (call === undefined) return this.late(id, result, error);
     this.take(call);
     if (error !== undefined) call.reject(new JsonRpcError(error));
     else {
       call.onResult?.(result);
       call.resolve(result);
     }
+    return true;
+  }
+
+  /** The answer to a call given up on: a success goes to its `onLateResult`. */
+  private late(id: unknown, result: unknown, error: JsonRpcErrorObject | undefined): boolean {
+    const onLate = typeof id === 'number' ? this.abandoned.get(id) : undefined;
+    if (onLate === undefined) return false;
+    this.abandoned.delete(id as number);
+    if (error === undefined) onLate(result);
     return true;
   }
 
@@ -103,6 +121,7 @@ export class PendingCalls {
 
   /** The connection dropped: rejects what was sent and is not idempotent; returns the rest (to send again). */
   dropped(error: Error): PendingCall[] {
+    this.abandoned.clear(); // nothing late can come on a new connection
     const keep: PendingCall[] = [];
     for (const call of [...this.calls.values()]) {
       if (!call.sent || call.idempotent) {
@@ -118,6 +137,7 @@ export class PendingCalls {
 
   /** Rejects every call (the client closed or gave up). */
   rejectAll(error: Error): void {
+    this.abandoned.clear();
     for (const call of [...this.calls.values()]) {
       this.take(call);
       call.reject(error);
@@ -128,6 +148,10 @@ export class PendingCalls {
     if (this.calls.get(call.id) !== call) return;
     this.take(call);
     call.reject(error);
+    if (call.sent && call.onLateResult) {
+      if (this.abandoned.size >= MAX_ABANDONED) this.abandoned.delete(this.abandoned.keys().next().value!);
+      this.abandoned.set(call.id, call.onLateResult);
+    }
     this.cancel(call);
   }
 

@@ -253,4 +253,36 @@ describe('reconnect', () => {
       await new Promise((resolve) => http.close(resolve));
     }
   });
+
+  it('a subscribe it gave up on (timeout) that a server opens anyway is unsubscribed when the late id arrives', async () => {
+    const http: Server = createServer();
+    // A server that ignores rpc.cancel: answers the subscribe late, then pushes.
+    const late = new WebSocketServer({ server: http });
+    const seen: Array<{ method: string; params: unknown }> = [];
+    late.on('connection', (socket) =>
+      socket.on('message', (data) => {
+        const message = JSON.parse(data.toString()) as { method: string; params: unknown; id?: number };
+        seen.push({ method: message.method, params: message.params });
+        if (message.method !== 'ticks.watch') return;
+        setTimeout(() => {
+          socket.send(JSON.stringify({ jsonrpc: '2.0', result: 'sub-late', id: message.id }));
+          socket.send(JSON.stringify({ jsonrpc: '2.0', method: 'ticks.watch', params: { subscription: 'sub-late', result: 1 } }));
+        }, 150);
+      }),
+    );
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    try {
+      const client = wsClient(`ws://127.0.0.1:${(http.address() as AddressInfo).port}`, { timeoutMs: 50 });
+      const sub = client.subscribe<number>('ticks.watch');
+      await expect(sub.ready).rejects.toThrow('50 ms');
+      await eventually(() => seen.some((m) => m.method === 'rpc.unsubscribe'), 2000);
+      expect(seen.map((m) => m.method)).toEqual(['ticks.watch', 'rpc.cancel', 'rpc.unsubscribe']);
+      expect(seen[2]!.params).toEqual(['sub-late']);
+    } finally {
+      await closeAll();
+      for (const socket of late.clients) socket.terminate();
+      late.close();
+      await new Promise((resolve) => http.close(resolve));
+    }
+  });
 });
