@@ -110,7 +110,7 @@ export class JsonRpcDispatcher {
       return this.finished(call, origin, method, this.failed(call, error), started);
     }
     if (!isThenable(outcome)) return this.finished(call, origin, method, this.answer(call, origin, method, outcome, afterAnswer), started);
-    const calls = origin.transport === 'ws' ? origin.calls : undefined;
+    const { calls } = origin;
     calls?.track(ctx);
     const settle = {
       value: (result: unknown) => this.answer(call, origin, method, result, afterAnswer),

@@ -22,6 +22,8 @@ interface OriginBase {
   readonly request: IncomingMessage;
   readonly principal: JsonRpcPrincipal | undefined;
   readonly bucket?: RateBucket;
+  /** Where its async calls are tracked (aborted when the peer goes away). */
+  readonly calls?: RunningCalls;
 }
 
 /** Where an HTTP body came from: built once per request. */

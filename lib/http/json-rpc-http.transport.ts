@@ -14,6 +14,7 @@ import { errorResponse, serializeResponse } from '../protocol/response.js';
 import { installOnExpress } from './express.platform.js';
 import { installOnFastify } from './fastify.platform.js';
 import { HttpRateLimits } from './http-rate-limits.js';
+import { RequestCalls } from './request-calls.js';
 import type { HttpAdapter, HttpEndpoint } from './http-endpoint.interface.js';
 import { sendInternalError, sendJson } from './send-json.util.js';
 
@@ -86,7 +87,7 @@ export class JsonRpcHttpTransport implements OnModuleInit {
       sendJson(res, 503, serializeResponse(errorResponse(null, { code: JsonRpcErrorCode.ShuttingDown, message: 'Server is shutting down' })));
       return;
     }
-    this.answer(req, body).then(
+    this.answer(req, res, body).then(
       ([status, text]) => sendJson(res, status, text),
       (error: unknown) => {
         this.logger.error(error);
@@ -95,11 +96,12 @@ export class JsonRpcHttpTransport implements OnModuleInit {
     );
   }
 
-  private async answer(req: IncomingMessage, body: Buffer): Promise<[number, string?]> {
+  private async answer(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<[number, string?]> {
     const auth = await this.authenticator.check(req, extractToken(req), 'http');
     if (!auth.ok) return [200, serializeResponse(errorResponse(null, { code: JsonRpcErrorCode.Unauthorized, message: 'Authentication required' }))];
     const principal: JsonRpcPrincipal | undefined = auth.principal;
-    const origin: HttpCallOrigin = { transport: 'http', request: req, principal, bucket: this.rates.bucketFor(principal, req.socket.remoteAddress) };
+    const bucket = this.rates.bucketFor(principal, req.socket.remoteAddress);
+    const origin: HttpCallOrigin = { transport: 'http', request: req, principal, bucket, calls: new RequestCalls(res) };
     const { answer } = await this.dispatcher.dispatch(body.toString('utf8'), origin);
     return answer === undefined ? [204] : [200, answer];
   }

@@ -112,6 +112,18 @@ describe('limits, each hit and then the server still serving', () => {
     await stillServing(server);
   });
 
+  it('HTTP: a client that goes away mid-call aborts ctx.signal, as a WebSocket disconnect does', async () => {
+    server = await appWith({});
+    const { aborted } = guardStats;
+    const controller = new AbortController();
+    const request_ = fetch(server.httpUrl, { method: 'POST', body: JSON.stringify(request('limits.stuck', [], 'h')), headers: { 'content-type': 'application/json' }, signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    controller.abort();
+    await expect(request_).rejects.toThrow();
+    await eventually(() => guardStats.aborted === aborted + 1, 2000);
+    await stillServing(server);
+  });
+
   it('handler timeout: a result that arrives after its deadline is late, even when the loop was too starved to sweep', async () => {
     server = await appWith({ limits: { handlerTimeoutMs: 100 } });
     const ws = await TestWsClient.connect(server.wsUrl);
