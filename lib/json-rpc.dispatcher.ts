@@ -12,8 +12,6 @@ import { JsonRpcMetrics } from './metrics/json-rpc.metrics.js';
 import { JsonRpcTracing } from './metrics/json-rpc.tracing.js';
 import { JsonRpcErrorCode } from './protocol/error-codes.js';
 import type { JsonRpcResponse } from './protocol/json-rpc.types.js';
-import { parseMessage } from './protocol/parse-message.js';
-import { processMessage } from './protocol/process-message.js';
 import { errorResponse, needsWebSocket, standardError, successResponse } from './protocol/response.js';
 import type { RpcCall } from './protocol/validate-request.js';
 import { type AfterAnswer, SubscriptionStarter } from './push/subscription.starter.js';
@@ -26,18 +24,11 @@ const UNKNOWN_METHOD = '(unknown)';
 
 const TIMED_OUT = { code: JsonRpcErrorCode.Timeout, message: 'Handler timed out' };
 
-/** What one message gave: the text to send (undefined: nothing is owed), then what to run once it is sent. */
-export interface Dispatched {
-  readonly answer: string | undefined;
-  /** Subscriptions opened by the message, started after their ids went out. Empty over HTTP. */
-  readonly afterAnswer: AfterAnswer;
-}
-
 /**
- * The one entry for both transports: a message's text in, its answer out.
- * The protocol core owns the rules (parse, batch, sizes); this class connects
- * each call to its registered method through the Nest pipeline, with the
- * limits that apply per call. It never sends: the transport does.
+ * The one entry for a call, whichever transport it came on: the limits that
+ * apply per call (drain, rate, deadline), the method it names (built-in or
+ * registered), its Nest pipeline, and the response. The protocol core calls
+ * it for each call of a message; it never sends and never touches a socket.
  */
 @Injectable()
 export class JsonRpcDispatcher {
@@ -55,29 +46,8 @@ export class JsonRpcDispatcher {
     private readonly deadlines: CallDeadlines,
   ) {}
 
-  /** One WebSocket frame or one HTTP body. Never rejects: every failure is an answer. */
-  async dispatch(text: string, origin: CallOrigin): Promise<Dispatched> {
-    this.shutdown.enter();
-    try {
-      const afterAnswer: AfterAnswer = [];
-      const parsed = parseMessage(text, this.options.limits);
-      const ws = origin.transport === 'ws' ? origin : undefined;
-      const run = () =>
-        processMessage(
-          parsed,
-          (call) => this.execute(call, origin, afterAnswer),
-          ws && ((response) => ws.receive(response)),
-          this.options.limits.maxResponseBytes,
-          ws && (() => ws.calls.whenCapacity()), // a batch runs at most maxInFlightPerConnection calls at once
-        );
-      const answer = await (this.tracing.enabled && parsed.kind === 'batch' ? this.tracing.batch(parsed.items.length, run) : run());
-      return { answer, afterAnswer };
-    } finally {
-      this.shutdown.left();
-    }
-  }
-
-  private execute(call: RpcCall, origin: CallOrigin, afterAnswer: AfterAnswer): JsonRpcResponse | Promise<JsonRpcResponse> {
+  /** One call of a message, on either transport (the protocol core's executor). */
+  execute(call: RpcCall, origin: CallOrigin, afterAnswer: AfterAnswer): JsonRpcResponse | Promise<JsonRpcResponse> {
     if (!this.tracing.enabled) return this.run(call, origin, afterAnswer);
     return this.tracing.call(call.method, call.id, origin.transport, async () => this.run(call, origin, afterAnswer), (response) =>
       'error' in response ? response.error.code : undefined,

@@ -22,6 +22,7 @@ import { JsonRpcMethodRegistry } from './json-rpc-method.registry.js';
 import { resolveOptions } from './json-rpc-options.js';
 import { JSON_RPC_RESOLVED_OPTIONS } from './json-rpc.constants.js';
 import { JsonRpcDispatcher } from './json-rpc.dispatcher.js';
+import { JsonRpcMessageRunner } from './json-rpc-message.runner.js';
 import { JsonRpcExplorer } from './json-rpc.explorer.js';
 import { JsonRpcMetadataAccessor } from './json-rpc-metadata.accessor.js';
 import { JsonRpcDiscovery } from './openrpc/json-rpc-discovery.js';
@@ -50,6 +51,7 @@ import { JsonRpcWsTransport } from './ws/json-rpc-ws.transport.js';
     JsonRpcMetadataAccessor,
     PipelineFactory,
     JsonRpcDispatcher,
+    JsonRpcMessageRunner,
     JsonRpcHttpTransport,
     JsonRpcWsTransport,
     ConnectionRegistry,

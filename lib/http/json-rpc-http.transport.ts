@@ -7,7 +7,7 @@ import type { HttpCallOrigin } from '../context/call-origin.js';
 import { ShutdownCoordinator } from '../shutdown/shutdown.coordinator.js';
 import type { JsonRpcPrincipal, ResolvedJsonRpcOptions } from '../interfaces/json-rpc-module-options.interface.js';
 import { JSON_RPC_RESOLVED_OPTIONS } from '../json-rpc.constants.js';
-import { JsonRpcDispatcher } from '../json-rpc.dispatcher.js';
+import { JsonRpcMessageRunner } from '../json-rpc-message.runner.js';
 import { JsonRpcDiscovery } from '../openrpc/json-rpc-discovery.js';
 import { JsonRpcErrorCode } from '../protocol/error-codes.js';
 import { errorResponse, serializeResponse } from '../protocol/response.js';
@@ -37,7 +37,7 @@ export class JsonRpcHttpTransport implements OnModuleInit {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(JSON_RPC_RESOLVED_OPTIONS) private readonly options: ResolvedJsonRpcOptions,
-    private readonly dispatcher: JsonRpcDispatcher,
+    private readonly messages: JsonRpcMessageRunner,
     private readonly authenticator: JsonRpcAuthenticator,
     private readonly shutdown: ShutdownCoordinator,
     private readonly discovery: JsonRpcDiscovery,
@@ -102,7 +102,7 @@ export class JsonRpcHttpTransport implements OnModuleInit {
     const principal: JsonRpcPrincipal | undefined = auth.principal;
     const bucket = this.rates.bucketFor(principal, req.socket.remoteAddress);
     const origin: HttpCallOrigin = { transport: 'http', request: req, principal, bucket, calls: new RequestCalls(res) };
-    const { answer } = await this.dispatcher.dispatch(body.toString('utf8'), origin);
+    const { answer } = await this.messages.run(body.toString('utf8'), origin);
     return answer === undefined ? [204] : [200, answer];
   }
 }

@@ -1,13 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 import { PrincipalSession } from '../auth/principal-session.js';
-import type { WsCallOrigin } from '../context/call-origin.js';
 import type { JsonRpcConnection, RpcRequestOptions } from '../interfaces/json-rpc-connection.interface.js';
 import type { JsonRpcPrincipal } from '../interfaces/json-rpc-module-options.interface.js';
 import { TokenBucket } from '../limits/token-bucket.js';
 import { JsonRpcCloseCode } from '../protocol/close-codes.js';
 import { notificationText } from '../protocol/response.js';
 import type { ClientResponse } from '../protocol/validate-request.js';
+import type { FrameSink } from '../ws/frame-loop.js';
 import { InboundGate } from '../ws/inbound-gate.js';
 import { ConnectionOrigin } from '../ws/ws-call-origin.js';
 import { Outbox, type OutboxLimits } from '../ws/outbox.js';
@@ -33,7 +33,7 @@ export interface ConnectionDeps {
   readonly limits: ConnectionLimits;
   readonly topics: TopicMembership;
   /** Where frames go once the inbound gate lets them in (the transport's frame loop). */
-  onFrame(origin: WsCallOrigin, text: string): void;
+  readonly frames: FrameSink;
   /** Closed for not reading: `reason` says whether it was the grace or the hard ceiling. */
   onSlowConsumer(connection: RpcConnection, reason: string): void;
 }
@@ -71,7 +71,7 @@ export class RpcConnection implements JsonRpcConnection {
     const { limits } = deps;
     this.bucket = new TokenBucket(limits.ratePerSecond, limits.rateBurst);
     const origin = new ConnectionOrigin(this); // every frame's origin, built once
-    this.inbound = new InboundGate(socket, limits.maxInFlightPerConnection, (text) => deps.onFrame(origin, text));
+    this.inbound = new InboundGate(socket, limits.maxInFlightPerConnection, deps.frames, origin);
     this.session = new PrincipalSession(this, principal);
   }
 

@@ -1,4 +1,6 @@
+import type { RunningCalls, WsCallOrigin } from '../context/call-origin.js';
 import type { JsonRpcCallContext } from '../context/json-rpc-call-context.js';
+import type { FrameSink } from './frame-loop.js';
 
 /** The socket as the gate sees it (a `ws` WebSocket): it stops and restarts reading. */
 export interface ReadableSocket {
@@ -13,7 +15,7 @@ export interface ReadableSocket {
  * already buffered wait here, and so do the next items of a batch), the calls
  * running (for `rpc.cancel` and shutdown), and when the peer was last heard.
  */
-export class InboundGate {
+export class InboundGate implements RunningCalls {
   /** Heartbeat: when the last frame or pong came in. */
   lastSeen = Date.now();
   private paused = false;
@@ -28,7 +30,8 @@ export class InboundGate {
   constructor(
     private readonly socket: ReadableSocket,
     private readonly limit: number,
-    private readonly dispatch: (text: string) => void,
+    private readonly sink: FrameSink,
+    private readonly origin: WsCallOrigin,
   ) {}
 
   get inFlight(): number {
@@ -53,7 +56,7 @@ export class InboundGate {
       this.pause();
       return;
     }
-    this.dispatch(text);
+    this.sink.frame(this.origin, text);
   }
 
   track(ctx: JsonRpcCallContext): void {
@@ -71,7 +74,7 @@ export class InboundGate {
     this.running?.delete(ctx);
     this.wake();
     const waiting = this.waiting;
-    while (waiting?.length && this.inFlight < this.limit) this.dispatch(waiting.shift()!);
+    while (waiting?.length && this.inFlight < this.limit) this.sink.frame(this.origin, waiting.shift()!);
     if (this.paused && !waiting?.length && this.inFlight < this.limit) {
       this.paused = false;
       if (this.socket.readyState === 1) this.socket.resume(); // WebSocket.OPEN

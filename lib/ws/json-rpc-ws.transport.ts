@@ -4,10 +4,9 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { HttpAdapterHost } from '@nestjs/core';
 import { WebSocket, WebSocketServer } from 'ws';
 import { JsonRpcAuthenticator } from '../auth/authenticator.js';
-import type { WsCallOrigin } from '../context/call-origin.js';
 import type { JsonRpcPrincipal, ResolvedJsonRpcOptions } from '../interfaces/json-rpc-module-options.interface.js';
 import { JSON_RPC_RESOLVED_OPTIONS } from '../json-rpc.constants.js';
-import { JsonRpcDispatcher } from '../json-rpc.dispatcher.js';
+import { JsonRpcMessageRunner } from '../json-rpc-message.runner.js';
 import { JsonRpcMetrics } from '../metrics/json-rpc.metrics.js';
 import { JsonRpcCloseCode } from '../protocol/close-codes.js';
 import { ConnectionRegistry } from '../push/connection.registry.js';
@@ -15,6 +14,7 @@ import { type ConnectionDeps, RpcConnection } from '../push/rpc-connection.js';
 import { TopicRegistry } from '../push/topic.registry.js';
 import { ShutdownCoordinator } from '../shutdown/shutdown.coordinator.js';
 import { ThrottledLogger } from '../utils/throttled-logger.js';
+import { FrameLoop } from './frame-loop.js';
 import { HeartbeatMonitor } from './heartbeat.monitor.js';
 import { rawDataToText } from './raw-data.util.js';
 import { assertSocketCorkable } from './socket-cork.js';
@@ -29,8 +29,10 @@ const SUBPROTOCOL = 'json-rpc';
  * WebSocket endpoint on the app's own HTTP server, with a `ws` server of its
  * own (noServer) rather than a Nest gateway: a gateway cannot answer -32700
  * (WsAdapter drops unparsable frames), would parse each frame twice, and could
- * not refuse an upgrade with 401/403/503. It owns each connection's frame
- * loop: inbound gate -> dispatcher -> outbox -> subscriptions the frame opened.
+ * not refuse an upgrade with 401/403/503. It opens connections (router ->
+ * admission -> RpcConnection wired to the socket), runs the sweeps over them
+ * (slow consumers, heartbeat) and closes them on drain; frames go through
+ * each connection's inbound gate to the frame loop.
  */
 @Injectable()
 export class JsonRpcWsTransport implements OnApplicationBootstrap {
@@ -47,7 +49,7 @@ export class JsonRpcWsTransport implements OnApplicationBootstrap {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(JSON_RPC_RESOLVED_OPTIONS) private readonly options: ResolvedJsonRpcOptions,
-    private readonly dispatcher: JsonRpcDispatcher,
+    messages: JsonRpcMessageRunner,
     private readonly connections: ConnectionRegistry,
     topics: TopicRegistry,
     private readonly authenticator: JsonRpcAuthenticator,
@@ -57,7 +59,7 @@ export class JsonRpcWsTransport implements OnApplicationBootstrap {
     this.deps = {
       limits: options.limits,
       topics,
-      onFrame: (origin, text) => void this.frame(origin, text),
+      frames: new FrameLoop(messages),
       onSlowConsumer: (connection, reason) => this.slowConsumer(connection, reason),
     };
   }
@@ -116,17 +118,6 @@ export class JsonRpcWsTransport implements OnApplicationBootstrap {
     this.metrics.connectionOpened();
     // Debug level and throttled: clients provoke these lines at will (connect/close churn).
     this.limitLogger.debug('connect', `connect ${connection.id} (${request.socket.remoteAddress ?? '?'}${principal ? `, principal ${principal.id}` : ''})`);
-  }
-
-  /** The frame loop of a connection: one frame the inbound gate let in, answered on the same connection. */
-  private async frame(origin: WsCallOrigin, text: string): Promise<void> {
-    try {
-      const { answer, afterAnswer } = await this.dispatcher.dispatch(text, origin);
-      if (answer !== undefined) origin.connection.send(answer);
-      for (const start of afterAnswer) start();
-    } catch (error) {
-      this.logger.error(error);
-    }
   }
 
   private async closed(connection: RpcConnection, peerCode: number): Promise<void> {
