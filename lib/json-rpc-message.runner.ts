@@ -37,14 +37,16 @@ export class JsonRpcMessageRunner {
     try {
       const afterAnswer: AfterAnswer = [];
       const parsed = parseMessage(text, this.options.limits);
-      const ws = origin.transport === 'ws' ? origin : undefined;
+      // Only a WebSocket peer answers server -> client requests.
+      const peer = origin.transport === 'ws' ? origin : undefined;
+      const { calls } = origin;
       const run = () =>
         processMessage(
           parsed,
           (call) => this.dispatcher.execute(call, origin, afterAnswer),
-          ws && ((response) => ws.receive(response)),
+          peer && ((response) => peer.receive(response)),
           this.options.limits.maxResponseBytes,
-          ws && (() => ws.calls.whenCapacity()), // a batch runs at most maxInFlightPerConnection calls at once
+          calls && (() => calls.whenCapacity()), // a WS batch runs at most maxInFlightPerConnection calls at once
         );
       const answer = await (this.tracing.enabled && parsed.kind === 'batch' ? this.tracing.batch(parsed.items.length, run) : run());
       return { answer, afterAnswer };

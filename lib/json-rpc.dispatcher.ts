@@ -14,6 +14,7 @@ import { JsonRpcErrorCode } from './protocol/error-codes.js';
 import type { JsonRpcResponse } from './protocol/json-rpc.types.js';
 import { errorResponse, needsWebSocket, standardError, successResponse } from './protocol/response.js';
 import type { RpcCall } from './protocol/validate-request.js';
+import type { RpcConnection } from './push/rpc-connection.js';
 import { type AfterAnswer, SubscriptionStarter } from './push/subscription.starter.js';
 import { ShutdownCoordinator } from './shutdown/shutdown.coordinator.js';
 import { isThenable } from './utils/is-thenable.js';
@@ -66,9 +67,12 @@ export class JsonRpcDispatcher {
       return errorResponse(call.id, standardError(JsonRpcErrorCode.MethodNotFound));
     }
     const ctx = new JsonRpcCallContext(origin, call);
+    // The connection a subscribe call opens its stream on; undefined for every other call.
+    let subscriber: RpcConnection | undefined;
     if (method.kind === 'subscription') {
       if (origin.transport !== 'ws') return needsWebSocket(call.id, call.method, ' is a subscription: it');
-      const refused = this.subscriptions.admit(call, origin.connection, ctx);
+      subscriber = origin.connection;
+      const refused = this.subscriptions.admit(call, subscriber, ctx);
       if (refused) return refused;
     }
     this.metrics.callStarted();
@@ -77,13 +81,13 @@ export class JsonRpcDispatcher {
     try {
       outcome = method.invoke(call.params, ctx);
     } catch (error) {
-      return this.finished(call, origin, method, this.failed(call, error), started);
+      return this.finished(call, origin, this.failed(call, error), started, subscriber);
     }
-    if (!isThenable(outcome)) return this.finished(call, origin, method, this.answer(call, origin, method, outcome, afterAnswer), started);
+    if (!isThenable(outcome)) return this.finished(call, origin, this.answer(call, method, outcome, subscriber, afterAnswer), started, subscriber);
     const { calls } = origin;
     calls?.track(ctx);
     const settle = {
-      value: (result: unknown) => this.answer(call, origin, method, result, afterAnswer),
+      value: (result: unknown) => this.answer(call, method, result, subscriber, afterAnswer),
       error: (error: unknown) => this.failed(call, error),
       timeout: () => {
         // The handler keeps running until it notices the signal; its late result is dropped.
@@ -93,14 +97,14 @@ export class JsonRpcDispatcher {
     };
     return this.deadlines.race(outcome, settle, calls && ctx).then((response) => {
       calls?.untrack(ctx);
-      return this.finished(call, origin, method, response, started);
+      return this.finished(call, origin, response, started, subscriber);
     });
   }
 
   /** What the pipeline answered. A returned JsonRpcException (an exception filter's answer) still means failure. */
-  private answer(call: RpcCall, origin: CallOrigin, method: RegisteredMethod, result: unknown, afterAnswer: AfterAnswer): JsonRpcResponse {
+  private answer(call: RpcCall, method: RegisteredMethod, result: unknown, subscriber: RpcConnection | undefined, afterAnswer: AfterAnswer): JsonRpcResponse {
     if (isFailure(result)) return this.failed(call, result);
-    if (method.kind === 'subscription' && origin.transport === 'ws') return this.subscriptions.open(call, origin.connection, method, result, afterAnswer);
+    if (subscriber) return this.subscriptions.open(call, subscriber, method, result, afterAnswer);
     return successResponse(call.id, result);
   }
 
@@ -108,10 +112,10 @@ export class JsonRpcDispatcher {
     return this.errors.response(call, error);
   }
 
-  private finished(call: RpcCall, origin: CallOrigin, method: RegisteredMethod, response: JsonRpcResponse, started: number): JsonRpcResponse {
+  private finished(call: RpcCall, origin: CallOrigin, response: JsonRpcResponse, started: number, subscriber: RpcConnection | undefined): JsonRpcResponse {
     const failed = 'error' in response;
     // A subscribe call that did not open (failed, timed out, cancelled) gives its slot back.
-    if (failed && method.kind === 'subscription' && origin.transport === 'ws') this.subscriptions.release(origin.connection);
+    if (failed && subscriber) this.subscriptions.release(subscriber);
     const elapsed = performance.now() - started;
     const name = call.method;
     if (elapsed > this.options.slowCallMs) this.limitLogger.warn('slow', `slow call "${name}" (${origin.transport}): ${Math.round(elapsed)} ms`);
