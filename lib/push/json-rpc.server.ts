@@ -41,6 +41,7 @@ export class JsonRpcServer {
     return this.registry.all();
   }
 
+  /** The live WebSocket connection of this node with that id (`ctx.connection.id`), or undefined once it closed. */
   connection(id: string): JsonRpcConnection | undefined {
     return this.registry.get(id);
   }

@@ -193,6 +193,19 @@ describe('connections, topics and notify', () => {
     expect(rpcServer.notify('no-such-connection', 'alert')).toBe(false);
   });
 
+  it('JsonRpcServer.connection(id) finds a live connection, and nothing once it closed', async () => {
+    const rpcServer = server.app.get(JsonRpcServer);
+    const other = await TestWsClient.connect(server.wsUrl);
+    const id = (await call(other, 'conn.whoami')).result as string;
+    const found = rpcServer.connection(id);
+    expect(found?.id).toBe(id);
+    expect(found?.notify('direct', [1])).toBe(true);
+    expect(await other.take((f) => (f as Frame).method === 'direct')).toEqual({ jsonrpc: '2.0', method: 'direct', params: [1] });
+    await other.close();
+    await eventually(() => rpcServer.connection(id) === undefined);
+    expect(rpcServer.connection('no-such-connection')).toBeUndefined();
+  });
+
   it('calls onRpcConnect / onRpcDisconnect', async () => {
     const tracker = server.app.get(PresenceTracker);
     const ws = await TestWsClient.connect(server.wsUrl);
