@@ -21,15 +21,27 @@ function onTick(): void {
   }
 }
 
-/** Opens one raw socket and joins "all"; rejects with the error's code. */
+/** A connect (open + join answered) that takes longer than this counts as failed; it never holds a ramp slot for good. */
+const OPEN_TIMEOUT_MS = 30_000;
+
+/** Opens one raw socket and joins "all"; rejects with the error's code, a close before the join's answer, or the timeout. */
 function openRaw(url: string, localAddress: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { localAddress, perMessageDeflate: false });
-    ws.once('error', (error: NodeJS.ErrnoException) => reject(new Error(error.code ?? error.message)));
-    ws.once('unexpected-response', (_request, response) => reject(new Error(`HTTP ${response.statusCode}`)));
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      ws.terminate();
+      reject(new Error(why));
+    };
+    const timer = setTimeout(() => fail(`no open+join within ${OPEN_TIMEOUT_MS} ms (state ${ws.readyState})`), OPEN_TIMEOUT_MS);
+    ws.once('error', (error: NodeJS.ErrnoException) => fail(error.code ?? error.message));
+    ws.once('unexpected-response', (_request, response) => fail(`HTTP ${response.statusCode}`));
+    ws.once('close', (code) => fail(`closed (${code}) before the join was answered`));
     ws.once('open', () => {
       ws.send(JOIN);
       ws.once('message', () => {
+        clearTimeout(timer);
+        ws.removeAllListeners('close');
         ws.on('message', onTick);
         resolve(ws);
       });

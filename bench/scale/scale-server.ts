@@ -3,21 +3,32 @@
 // "all", `scale.watch` is a subscription that joins it too). SCALE_SERVER=ws:
 // raw `ws` doing the same by hand: a Set of joined sockets, the ping/isAlive
 // loop from ws's README, a broadcast loop of the same frame.
+// With SCALE_REDIS_PORT (the cluster mode of scale.ts, one of several workers
+// on the same port) a publish goes through Redis: the library's RedisPubSub,
+// and for raw `ws` an ioredis subscriber on the same channel running the loop.
 import 'reflect-metadata';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Observable } from 'rxjs';
+import { Redis } from 'ioredis';
 import { WebSocket, WebSocketServer } from 'ws';
-import { type JsonRpcConnection, type JsonRpcContext, JsonRpcModule, JsonRpcServer, type OnRpcConnect, RpcCtx, RpcMethod, RpcService, RpcSubscription } from '../../lib/index.js';
+import { type JsonRpcConnection, type JsonRpcContext, JsonRpcModule, JsonRpcServer, type OnRpcConnect, RedisPubSub, RpcCtx, RpcMethod, RpcService, RpcSubscription } from '../../lib/index.js';
 import { notificationText } from '../../lib/protocol/response.js';
 import { nowNs, serve } from './ipc.util.js';
+import { DeliveryClock, TimedPubSub } from './timed-pubsub.js';
 import { serverStats } from './stats.util.js';
 
 const MODE = process.env['SCALE_SERVER'] ?? 'lib';
 const PORT = Number(process.env['SCALE_PORT'] ?? 0);
 const HEARTBEAT_MS = Number(process.env['SCALE_HEARTBEAT_MS'] ?? 5000);
+const REDIS_PORT = Number(process.env['SCALE_REDIS_PORT'] ?? 0);
+/** The channel RedisPubSub uses for topic "all" (its default prefix), so both servers get the same frames. */
+const CHANNEL = 'json-rpc:all';
+/** When this node finished writing each published frame it got from Redis. */
+const clock = new DeliveryClock();
+const redis = (): Redis => new Redis({ host: '127.0.0.1', port: REDIS_PORT, maxRetriesPerRequest: 1 });
 
 /** Accepted connections and live subscriptions, with the times the counts moved (for rates). */
 const counts = { accepted: 0, firstAcceptNs: '0', lastAcceptNs: '0', subscribed: 0, open: 0 };
@@ -63,8 +74,9 @@ class ScaleRpc implements OnRpcConnect {
 }
 
 async function libNode(): Promise<Node> {
+  const pubsub = REDIS_PORT ? new TimedPubSub(new RedisPubSub({ client: redis() }), clock) : undefined;
   @Module({
-    imports: [JsonRpcModule.forRoot({ heartbeat: { intervalMs: HEARTBEAT_MS, timeoutMs: HEARTBEAT_MS }, limits: { maxConnections: 1_000_000 } })],
+    imports: [JsonRpcModule.forRoot({ heartbeat: { intervalMs: HEARTBEAT_MS, timeoutMs: HEARTBEAT_MS }, limits: { maxConnections: 1_000_000 }, ...(pubsub ? { pubsub } : {}) })],
     providers: [ScaleRpc],
   })
   class ScaleModule {}
@@ -108,14 +120,22 @@ async function wsNode(): Promise<Node> {
       ws.ping();
     }
   }, HEARTBEAT_MS).unref();
-  await new Promise<void>((resolve) => http.listen(PORT, '127.0.0.1', resolve));
-  return {
-    port: (http.address() as AddressInfo).port,
-    publish: async (n) => {
-      const bytes = Buffer.from(notificationText('tick', { n }));
-      for (const ws of joined) ws.send(bytes, { binary: false });
-    },
+  const broadcast = (frame: string) => {
+    const bytes = Buffer.from(frame); // encoded once, as the library does
+    for (const ws of joined) ws.send(bytes, { binary: false });
   };
+  let publish = async (n: number) => broadcast(notificationText('tick', { n }));
+  if (REDIS_PORT) {
+    // Cluster mode: every worker gets the frame from Redis and loops over its own sockets.
+    const subscriber = redis();
+    subscriber.on('message', (_channel: string, frame: string) => clock.timed(() => broadcast(frame)));
+    await subscriber.subscribe(CHANNEL);
+    const publisher = redis();
+    publish = async (n) => void (await publisher.publish(CHANNEL, notificationText('tick', { n })));
+  }
+  // Listening last: in cluster mode the primary takes 'listening' to mean "ready for commands".
+  await new Promise<void>((resolve) => http.listen(PORT, '127.0.0.1', resolve));
+  return { port: (http.address() as AddressInfo).port, publish };
 }
 
 const node = MODE === 'ws' ? await wsNode() : await libNode();
@@ -140,6 +160,11 @@ serve(async (message) => {
       await new Promise((resolve) => setImmediate(resolve));
       return { startNs, sentNs: nowNs() };
     }
+    case 'sent':
+      // Cluster mode: when this worker had written its share of publish number `n` (counted from 0).
+      return { sentNs: await clock.written(Number(message['n']), Number(message['timeoutMs'] ?? 30_000)) };
+    case 'counts':
+      return { ...counts, pid: process.pid };
     case 'snapshot':
       return { file: (await import('node:v8')).writeHeapSnapshot(String(message['file'])) };
     case 'waitSubscribed':

@@ -6,8 +6,10 @@
 // for the library a reconnect storm (server killed and restarted on the same
 // port, JsonRpcClients coming back with their backoff and resubscribing).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { runClusterMode } from './cluster-run.js';
 import { nowNs, type Pinned, sourceAddresses, startPinned } from './ipc.util.js';
-import type { ServerStats } from './stats.util.js';
+import { type ModeResult, median, ms, sleep, type Stats } from './scale.types.js';
 
 /** The soft `ulimit -n` of this process; children inherit it. Each side holds one descriptor per connection. */
 function openFileLimit(): number {
@@ -19,39 +21,33 @@ const LIMIT = openFileLimit();
 /** Descriptors a Node process needs besides its sockets (stdio, IPC, epoll, libuv, the listener). */
 const RESERVED_FDS = 200;
 const WANTED = Number(process.env['SCALE_CONNECTIONS'] ?? 100_000);
-const N = Math.min(WANTED, LIMIT - RESERVED_FDS);
+/**
+ * Connections one process holds at most: under its descriptor limit with room
+ * to spare (15%), so a worker a little over its share still fits.
+ */
+const PER_PROCESS = Math.floor((LIMIT - RESERVED_FDS) * 0.85);
+/** Server processes on one port (node:cluster); 1 = the plain one-process run. Default: as many as the descriptor limit needs. */
+const WORKERS = Number(process.env['SCALE_WORKERS'] ?? Math.ceil(WANTED / PER_PROCESS));
+/** Load processes: each holds its share of client sockets, so it too stays under the limit. */
+const LOADS = Number(process.env['SCALE_LOADS'] ?? WORKERS);
+const N = WORKERS > 1 ? Math.min(WANTED, WORKERS * (LIMIT - RESERVED_FDS), LOADS * (LIMIT - RESERVED_FDS)) : Math.min(WANTED, LIMIT - RESERVED_FDS);
 const HEARTBEAT_MS = Number(process.env['SCALE_HEARTBEAT_MS'] ?? 5000);
 const ROUNDS = Number(process.env['SCALE_ROUNDS'] ?? 5);
 const MODES = (process.env['SCALE_MODES'] ?? 'ws,lib').split(',');
+/** SCALE_STORM=0 skips the reconnect storm (e.g. for memory runs with SCALE_SNAPSHOT). */
+const STORM = process.env['SCALE_STORM'] !== '0';
+/** JsonRpcClients in the storm (default N): the load side's one core opens them all, with their own timers. */
+const STORM_N = Number(process.env['SCALE_STORM_CONNECTIONS'] ?? Number.POSITIVE_INFINITY);
 const PER_ADDRESS = 10_000;
 const NODE_ARGS = ['--max-old-space-size=8192'];
 
-type Stats = ServerStats & { accepted: number; firstAcceptNs: string; lastAcceptNs: string; subscribed: number };
-const ms = (from: string, to: string) => Number(BigInt(to) - BigInt(from)) / 1e6;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
-const sleep = (delay: number) => new Promise((resolve) => setTimeout(resolve, delay));
 let block = 1 + Math.floor(Math.random() * 100); // fresh source addresses per run: no TIME_WAIT left by an earlier one
-const addresses = () => sourceAddresses(block++, Math.ceil(N / PER_ADDRESS) + 1);
+const addresses = (count = N) => sourceAddresses(block++ % 250, Math.ceil(count / PER_ADDRESS) + 1);
 
 function startServer(mode: string, port = 0): Pinned {
   return startPinned('scale/scale-server.js', 0, { SCALE_SERVER: mode, SCALE_PORT: String(port), SCALE_HEARTBEAT_MS: String(HEARTBEAT_MS) }, ['--expose-gc', ...NODE_ARGS]);
 }
 
-interface ModeResult {
-  mode: string;
-  connections: number;
-  failed: number;
-  errors: Record<string, number>;
-  rssPerConnKiB: number;
-  heapPerConnKiB: number;
-  acceptPerSec: number;
-  heartbeatCpuPct: number;
-  publishFirstMs: number;
-  publishLastMs: number;
-  publishSentMs: number;
-  deliveredAll: boolean;
-  storm?: Record<string, unknown>;
-}
 
 async function runMode(mode: string): Promise<ModeResult> {
   const server = startServer(mode);
@@ -85,6 +81,7 @@ async function runMode(mode: string): Promise<ModeResult> {
     }
     const result: ModeResult = {
       mode,
+      workers: 1,
       connections: opened.opened,
       failed: opened.failed,
       errors: opened.errors,
@@ -97,7 +94,7 @@ async function runMode(mode: string): Promise<ModeResult> {
       publishSentMs: median(sent),
       deliveredAll,
     };
-    if (mode === 'lib') result.storm = await reconnectStorm(server, load, port);
+    if (mode === 'lib' && STORM) result.storm = await reconnectStorm(server, load, port);
     return result;
   } finally {
     // The server goes first, so TIME_WAIT lands on its side, not on the load side's source ports.
@@ -141,17 +138,28 @@ async function reconnectStorm(first: Pinned, load: Pinned, port: number): Promis
   }
 }
 
-if (N < WANTED) console.log(`ulimit -n is ${LIMIT}: each side holds one descriptor per connection, so ${N} connections instead of ${WANTED} (raise the hard limit: see README "Scale")`);
+if (N < WANTED) console.log(`ulimit -n is ${LIMIT}: each process holds one descriptor per connection, so ${N} connections instead of ${WANTED} (more SCALE_WORKERS/SCALE_LOADS, or raise the hard limit: see README "Scale")`);
 const started = new Date().toISOString();
+// The machine is shared: the load average before and after goes next to the figures.
+const loadBefore = loadavg();
 const results: ModeResult[] = [];
+let loadAfter: number[] | undefined;
+function save(): void {
+  mkdirSync('bench/results', { recursive: true });
+  const run = { started, connections: N, workers: WORKERS, loads: LOADS, openFileLimit: LIMIT, heartbeatMs: HEARTBEAT_MS, loadBefore, loadAfter, finished: new Date().toISOString() };
+  writeFileSync(`bench/results/scale-${started.replace(/[:.]/g, '-')}.json`, JSON.stringify({ ...run, results }, null, 2));
+}
+const cluster = { connections: N, storm: STORM, stormConnections: Math.min(N, STORM_N), workers: WORKERS, loads: LOADS, heartbeatMs: HEARTBEAT_MS, rounds: ROUNDS, concurrency: Number(process.env['SCALE_CONCURRENCY'] ?? 200), addresses, nodeArgs: NODE_ARGS };
 for (const mode of MODES) {
-  console.log(`${mode}: opening ${N} connections ...`);
-  results.push(await runMode(mode));
+  console.log(`${mode}: opening ${N} connections${WORKERS > 1 ? ` (${WORKERS} server processes on one port, ${LOADS} load processes)` : ''} ...`);
+  results.push(WORKERS > 1 ? await runClusterMode(mode, cluster) : await runMode(mode));
+  save(); // after each mode: a later failure keeps what was measured
 }
 const name = (mode: string) => (mode === 'lib' ? 'this library' : 'raw ws (ceiling)');
 const raw = results.find((r) => r.mode === 'ws');
 const vs = (value: number, peer: number | undefined) => (peer ? ` (${(value / peer).toFixed(2)}x)` : '');
-console.log(`\n**${N} connections, heartbeat every ${HEARTBEAT_MS} ms, publish medians of ${ROUNDS}** (ratios vs raw ws)\n`);
+const across = WORKERS > 1 ? `, ${WORKERS} server processes on one port (through Redis), ${LOADS} load processes` : '';
+console.log(`\n**${N} connections${across}, heartbeat every ${HEARTBEAT_MS} ms, publish medians of ${ROUNDS}** (ratios vs raw ws)\n`);
 console.log('| server | held | RSS KiB/conn | heap KiB/conn | accepted/s | heartbeat CPU % | publish: first ms | publish: last ms | all sent ms |');
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
@@ -159,10 +167,12 @@ for (const r of results) {
     `| ${name(r.mode)} | ${r.connections}${r.failed ? ` (${r.failed} failed: ${JSON.stringify(r.errors)})` : ''} | ${r.rssPerConnKiB.toFixed(2)}${vs(r.rssPerConnKiB, raw?.rssPerConnKiB)} | ${r.heapPerConnKiB.toFixed(2)}${vs(r.heapPerConnKiB, raw?.heapPerConnKiB)} | ${r.acceptPerSec.toFixed(0)}${vs(r.acceptPerSec, raw?.acceptPerSec)} | ${r.heartbeatCpuPct.toFixed(2)}${vs(r.heartbeatCpuPct, raw?.heartbeatCpuPct)} | ${r.publishFirstMs.toFixed(1)} | ${r.publishLastMs.toFixed(1)}${vs(r.publishLastMs, raw?.publishLastMs)} | ${r.publishSentMs.toFixed(1)}${vs(r.publishSentMs, raw?.publishSentMs)} |`,
   );
 }
+for (const r of results) if (r.perWorker) console.log(`${name(r.mode)}: connections per server process ${r.perWorker.join(', ')}`);
+loadAfter = loadavg();
+console.log(`load average (1/5/15 min) at start ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, at end ${loadAfter.map((l) => l.toFixed(2)).join(' ')}; ${started} to ${new Date().toISOString()}`);
 const storm = results.find((r) => r.storm)?.storm;
 if (storm) console.log(`\nReconnect storm (${N} JsonRpcClients, server SIGKILLed and restarted on the same port):`, JSON.stringify(storm));
-mkdirSync('bench/results', { recursive: true });
-writeFileSync(`bench/results/scale-${started.replace(/[:.]/g, '-')}.json`, JSON.stringify({ started, connections: N, openFileLimit: LIMIT, heartbeatMs: HEARTBEAT_MS, results }, null, 2));
+save();
 const short = results.some((r) => r.failed > 0 || !r.deliveredAll);
 if (short) console.log('\nFAILED: a connection was not opened or a publish did not reach every connection');
 process.exit(short ? 1 : 0);
