@@ -171,7 +171,7 @@ for (const r of results) if (r.perWorker) console.log(`${name(r.mode)}: connecti
 loadAfter = loadavg();
 console.log(`load average (1/5/15 min) at start ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, at end ${loadAfter.map((l) => l.toFixed(2)).join(' ')}; ${started} to ${new Date().toISOString()}`);
 const storm = results.find((r) => r.storm)?.storm;
-if (storm) console.log(`\nReconnect storm (${N} JsonRpcClients, server SIGKILLed and restarted on the same port):`, JSON.stringify(storm));
+if (storm) console.log(`\nReconnect storm (${String(storm["clients"] ?? N)} JsonRpcClients, server SIGKILLed and restarted on the same port):`, JSON.stringify(storm));
 save();
 const short = results.some((r) => r.failed > 0 || !r.deliveredAll);
 if (short) console.log('\nFAILED: a connection was not opened or a publish did not reach every connection');
