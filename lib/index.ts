@@ -39,6 +39,7 @@ export { JsonRpcCloseCode, closeAction, type CloseAction } from './protocol/clos
 export { JSON_RPC_CONTEXT_TYPE } from './json-rpc.constants.js';
 export { JsonRpcExecutionContext, type JsonRpcContextType } from './context/json-rpc-execution-context.js';
 export type { JsonRpcContext, JsonRpcTransport } from './interfaces/json-rpc-context.interface.js';
+export type { JsonRpcRequestHead } from './interfaces/json-rpc-request-head.interface.js';
 
 // Server, connections and hooks
 export { JsonRpcServer } from './push/json-rpc.server.js';

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { JsonRpcRequestHead } from '../interfaces/json-rpc-request-head.interface.js';
 import { Inject, Injectable } from '@nestjs/common';
 import type { JsonRpcPrincipal, ResolvedJsonRpcOptions } from '../interfaces/json-rpc-module-options.interface.js';
 import { JSON_RPC_RESOLVED_OPTIONS } from '../json-rpc.constants.js';
@@ -44,7 +45,7 @@ export class JsonRpcAuthenticator {
   }
 
   /** An HTTP request, or `rpc.authenticate` on a live socket (with the new token). */
-  async check(request: IncomingMessage, token: string | undefined, transport: 'ws' | 'http'): Promise<AuthResult> {
+  async check(request: JsonRpcRequestHead, token: string | undefined, transport: 'ws' | 'http'): Promise<AuthResult> {
     const authenticate = this.options.authenticate;
     if (authenticate === undefined) return ANONYMOUS;
     let principal: JsonRpcPrincipal | undefined | null;
@@ -60,7 +61,7 @@ export class JsonRpcAuthenticator {
     return { ok: true, principal };
   }
 
-  private refused(request: IncomingMessage, transport: string, why: string): void {
+  private refused(request: JsonRpcRequestHead, transport: string, why: string): void {
     this.logger.warn('auth', `authentication failed (${transport}, ${request.socket.remoteAddress ?? '?'}): ${why}`);
   }
 }

@@ -1,10 +1,10 @@
-import type { IncomingMessage } from 'node:http';
+import type { JsonRpcRequestHead } from '../interfaces/json-rpc-request-head.interface.js';
 
 /** Browsers cannot set WebSocket headers: `new WebSocket(url, ['json-rpc', 'bearer.' + token])`. */
 export const BEARER_PROTOCOL_PREFIX = 'bearer.';
 
 /** The bearer token of a request: `Authorization: Bearer`, else a `bearer.<token>` subprotocol. */
-export function extractToken(request: IncomingMessage): string | undefined {
+export function extractToken(request: JsonRpcRequestHead): string | undefined {
   const header = request.headers.authorization;
   if (header !== undefined && header.slice(0, 7).toLowerCase() === 'bearer ') return header.slice(7).trim() || undefined;
   const protocols = request.headers['sec-websocket-protocol'];
@@ -17,7 +17,7 @@ export function extractToken(request: IncomingMessage): string | undefined {
 }
 
 /** The `ticket` query parameter of a WebSocket URL. */
-export function extractTicket(request: IncomingMessage): string | undefined {
+export function extractTicket(request: JsonRpcRequestHead): string | undefined {
   const url = request.url ?? '';
   const query = url.indexOf('?');
   if (query < 0) return undefined;

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { JsonRpcRequestHead } from '../interfaces/json-rpc-request-head.interface.js';
 import type { JsonRpcPrincipal } from '../interfaces/json-rpc-module-options.interface.js';
 import type { ClientResponse } from '../protocol/validate-request.js';
 import type { RpcConnection } from '../push/rpc-connection.js';
@@ -19,7 +19,7 @@ export interface RunningCalls {
 }
 
 interface OriginBase {
-  readonly request: IncomingMessage;
+  readonly request: JsonRpcRequestHead;
   readonly principal: JsonRpcPrincipal | undefined;
   readonly bucket?: RateBucket;
   /** Where its async calls are tracked (aborted when the peer goes away). */

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { JsonRpcRequestHead } from '../interfaces/json-rpc-request-head.interface.js';
 import type { JsonRpcConnection } from '../interfaces/json-rpc-connection.interface.js';
 import type { JsonRpcContext, JsonRpcTransport } from '../interfaces/json-rpc-context.interface.js';
 import type { JsonRpcPrincipal } from '../interfaces/json-rpc-module-options.interface.js';
@@ -14,7 +14,7 @@ export class JsonRpcCallContext implements JsonRpcContext {
   readonly isNotification: boolean;
   readonly principal: JsonRpcPrincipal | undefined;
   readonly connection: JsonRpcConnection | undefined;
-  readonly request: IncomingMessage;
+  readonly request: JsonRpcRequestHead;
   lastEventId: string | number | undefined = undefined;
   /** @internal answers the call now, whatever the handler does later (`rpc.cancel`); set while it runs on a connection. */
   settle: ((response: JsonRpcResponse) => void) | undefined = undefined;

@@ -1,5 +1,5 @@
-import type { IncomingMessage } from 'node:http';
 import type { JsonRpcPrincipal } from './json-rpc-module-options.interface.js';
+import type { JsonRpcRequestHead } from './json-rpc-request-head.interface.js';
 
 /** Options of `connection.request()`. */
 export interface RpcRequestOptions {
@@ -15,8 +15,8 @@ export interface RpcRequestOptions {
 export interface JsonRpcConnection {
   /** Unique id of this connection (a UUID). */
   readonly id: string;
-  /** The HTTP upgrade request that opened the socket (headers, URL, remote address). */
-  readonly upgradeRequest: IncomingMessage;
+  /** What is kept of the HTTP upgrade request that opened the socket: headers, url, method, socket (remote address). */
+  readonly upgradeRequest: JsonRpcRequestHead;
   /** Who is connected, as `authenticate` returned it; `undefined` without it. */
   readonly principal: JsonRpcPrincipal | undefined;
   /** Free-form state that lives as long as the connection. */

@@ -1,6 +1,6 @@
-import type { IncomingMessage } from 'node:http';
 import type { JsonRpcId } from '../protocol/json-rpc.types.js';
 import type { JsonRpcConnection } from './json-rpc-connection.interface.js';
+import type { JsonRpcRequestHead } from './json-rpc-request-head.interface.js';
 
 export type JsonRpcTransport = 'ws' | 'http';
 
@@ -21,8 +21,11 @@ export interface JsonRpcContext<TPrincipal = unknown> {
   readonly principal: TPrincipal | undefined;
   /** The WebSocket connection (WS only). */
   readonly connection?: JsonRpcConnection;
-  /** The HTTP request (HTTP) or the WebSocket upgrade request (WS): headers are readable on both. */
-  readonly request: IncomingMessage;
+  /**
+   * The HTTP request (HTTP, the `IncomingMessage` itself) or the head of the WebSocket
+   * upgrade request (WS: headers, url, method, socket): headers are readable on both.
+   */
+  readonly request: JsonRpcRequestHead;
   /**
    * On a subscribe call: the `lastEventId` the client passed in its params (taken
    * out of them before pipes run), to replay what it missed.

@@ -1,7 +1,7 @@
-import type { IncomingMessage } from 'node:http';
 import type { JsonRpcPubSub } from '../push/pubsub/json-rpc-pubsub.interface.js';
 import type { JsonRpcDiscoveryOptions } from './json-rpc-discovery-options.interface.js';
 import type { JsonRpcLimits } from './json-rpc-limits.interface.js';
+import type { JsonRpcRequestHead } from './json-rpc-request-head.interface.js';
 
 /**
  * Who is calling, as `authenticate` returns it. `id` identifies the principal
@@ -20,10 +20,12 @@ export interface JsonRpcPrincipal {
  * Checks a caller. `token` is what the library found in `Authorization: Bearer`,
  * or (browsers cannot set WebSocket headers) in a `bearer.<token>` entry of
  * `Sec-WebSocket-Protocol`. Return the principal, or undefined/null (or throw)
- * to refuse: 401 on a WebSocket upgrade, -32001 over HTTP.
+ * to refuse: 401 on a WebSocket upgrade, -32001 over HTTP. `request` is the
+ * `IncomingMessage` (an HTTP call, a WebSocket upgrade), or for `rpc.authenticate`
+ * on a live socket the head kept of its upgrade request.
  */
 export type JsonRpcAuthenticate = (
-  request: IncomingMessage,
+  request: JsonRpcRequestHead,
   token: string | undefined,
 ) => JsonRpcPrincipal | undefined | null | Promise<JsonRpcPrincipal | undefined | null>;
 

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { JsonRpcRequestHead } from '../interfaces/json-rpc-request-head.interface.js';
 import type { TLSSocket } from 'node:tls';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { JsonRpcDiscoveredMethod, JsonRpcDiscoveryOptions } from '../interfaces/json-rpc-discovery-options.interface.js';
@@ -45,14 +45,14 @@ export class JsonRpcDiscovery implements OnApplicationBootstrap {
   }
 
   /** The document `principal` may see, with servers as reached through `request`; undefined when off (or before bootstrap). */
-  documentFor(principal: unknown, request: IncomingMessage): OpenRpcDocument | undefined {
+  documentFor(principal: unknown, request: JsonRpcRequestHead): OpenRpcDocument | undefined {
     if (this.options === false || this.document === undefined) return undefined;
     const { filter } = this.options;
     const methods = filter ? this.document.methods.filter((_method, index) => filter(principal, this.described[index]!)) : this.document.methods;
     return { ...this.document, servers: this.options.servers ?? this.serversFor(request), methods };
   }
 
-  private serversFor(request: IncomingMessage): OpenRpcServer[] {
+  private serversFor(request: JsonRpcRequestHead): OpenRpcServer[] {
     const host = request.headers.host;
     if (host === undefined) return [];
     const secure = (request.socket as Partial<TLSSocket>).encrypted === true;

@@ -7,8 +7,6 @@ import type { RpcConnection } from './rpc-connection.js';
 export class ConnectionRegistry {
   private readonly logger = new Logger('JsonRpc');
   private readonly connections = new Map<string, RpcConnection>();
-  /** When each connection was added (for inspect()); weak, so a dropped connection leaves nothing here. */
-  private readonly opened = new WeakMap<RpcConnection, number>();
   private readonly connectHooks: OnRpcConnect[] = [];
   private readonly disconnectHooks: OnRpcDisconnect[] = [];
 
@@ -25,11 +23,6 @@ export class ConnectionRegistry {
     return this.connections.get(id);
   }
 
-  /** Epoch ms at which the connection was added. */
-  openedAt(connection: RpcConnection): number {
-    return this.opened.get(connection) ?? Date.now();
-  }
-
   all(): RpcConnection[] {
     return [...this.connections.values()];
   }
@@ -41,7 +34,6 @@ export class ConnectionRegistry {
 
   add(connection: RpcConnection): void {
     this.connections.set(connection.id, connection);
-    this.opened.set(connection, Date.now());
     for (const hook of this.connectHooks) this.runHook('onRpcConnect', () => hook.onRpcConnect(connection));
   }
 

@@ -55,7 +55,7 @@ export class JsonRpcServer {
   inspect(): JsonRpcInspection {
     const now = Date.now();
     const connections = this.registry.all().map((connection) => {
-      const openedAt = this.registry.openedAt(connection);
+      const { openedAt } = connection;
       return {
         id: connection.id,
         principal: connection.principal?.id,

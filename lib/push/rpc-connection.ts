@@ -1,8 +1,8 @@
-import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 import { PrincipalSession } from '../auth/principal-session.js';
 import type { JsonRpcConnection, RpcRequestOptions } from '../interfaces/json-rpc-connection.interface.js';
 import type { JsonRpcPrincipal } from '../interfaces/json-rpc-module-options.interface.js';
+import type { JsonRpcRequestHead } from '../interfaces/json-rpc-request-head.interface.js';
 import { TokenBucket } from '../limits/token-bucket.js';
 import { JsonRpcCloseCode } from '../protocol/close-codes.js';
 import { notificationText } from '../protocol/response.js';
@@ -10,7 +10,7 @@ import type { ClientResponse } from '../protocol/validate-request.js';
 import type { FrameSink } from '../ws/frame-loop.js';
 import { InboundGate } from '../ws/inbound-gate.js';
 import { ConnectionOrigin } from '../ws/ws-call-origin.js';
-import { Outbox, type OutboxLimits } from '../ws/outbox.js';
+import { Outbox, type OutboxLimits, type OutboxOwner } from '../ws/outbox.js';
 import { ClientRequests } from './client-requests.js';
 import { newConnectionId } from './connection-id.js';
 import { ConnectionSubscriptions } from './connection-subscriptions.js';
@@ -46,25 +46,30 @@ export interface ConnectionDeps {
  * `subscriptions`, `session` (principal, expiry, renewal), and the
  * server -> client requests. `dispose()` releases all of it.
  */
-export class RpcConnection implements JsonRpcConnection {
+export class RpcConnection implements JsonRpcConnection, OutboxOwner {
   // An idle connection should cost little more than its socket: the parts it
-  // may never use (bag, topics, subscriptions, outbox, requests) come on first use.
+  // may never use (bag, topics, subscriptions, outbox, requests, a session
+  // without a principal) come on first use. Their fields are initialized all the
+  // same: set later, V8 would put them in an extra out-of-object array per socket.
   readonly id = newConnectionId();
+  /** Epoch ms at which it opened. */
+  readonly openedAt = Date.now();
   readonly bucket: TokenBucket;
   readonly inbound: InboundGate;
-  readonly session: PrincipalSession;
   /** The code the server closed with, if it did: reported even when the peer never answers the close. */
-  closeCode: number | undefined;
-  private outboxPart: Outbox | undefined;
-  private subscriptionsPart: ConnectionSubscriptions | undefined;
-  private clientRequests: ClientRequests | undefined;
-  private bag: Record<string, unknown> | undefined;
-  private joined: Set<string> | undefined;
+  closeCode: number | undefined = undefined;
+  private outboxPart: Outbox | undefined = undefined;
+  private subscriptionsPart: ConnectionSubscriptions | undefined = undefined;
+  private clientRequests: ClientRequests | undefined = undefined;
+  private sessionPart: PrincipalSession | undefined = undefined;
+  private bag: Record<string, unknown> | undefined = undefined;
+  /** One topic as a string (the common case of a large fleet), a Set from the second on. */
+  private joined: string | Set<string> | undefined = undefined;
   private disposed = false;
 
   constructor(
     readonly socket: WebSocket,
-    readonly upgradeRequest: IncomingMessage,
+    readonly upgradeRequest: JsonRpcRequestHead,
     principal: JsonRpcPrincipal | undefined,
     private readonly deps: ConnectionDeps,
   ) {
@@ -72,11 +77,16 @@ export class RpcConnection implements JsonRpcConnection {
     this.bucket = new TokenBucket(limits.ratePerSecond, limits.rateBurst);
     const origin = new ConnectionOrigin(this); // every frame's origin, built once
     this.inbound = new InboundGate(socket, limits.maxInFlightPerConnection, deps.frames, origin);
-    this.session = new PrincipalSession(this, principal);
+    if (principal !== undefined) this.sessionPart = new PrincipalSession(this, principal);
+  }
+
+  /** Who is connected, and until when (renewed by `rpc.authenticate`). */
+  get session(): PrincipalSession {
+    return (this.sessionPart ??= new PrincipalSession(this, undefined));
   }
 
   get principal(): JsonRpcPrincipal | undefined {
-    return this.session.principal;
+    return this.sessionPart?.principal;
   }
 
   get data(): Record<string, unknown> {
@@ -84,7 +94,8 @@ export class RpcConnection implements JsonRpcConnection {
   }
 
   get topics(): ReadonlySet<string> {
-    return this.joined ?? NO_TOPICS;
+    const joined = this.joined;
+    return typeof joined === 'string' ? new Set([joined]) : (joined ?? NO_TOPICS);
   }
 
   get isOpen(): boolean {
@@ -92,10 +103,13 @@ export class RpcConnection implements JsonRpcConnection {
   }
 
   get outbox(): Outbox {
-    return (this.outboxPart ??= new Outbox(this.socket, this.deps.limits, (code, reason) => {
-      this.deps.onSlowConsumer(this, reason);
-      this.close(code, reason);
-    }));
+    return (this.outboxPart ??= new Outbox(this.socket, this.deps.limits, this));
+  }
+
+  /** @internal the outbox closes a slow consumer through here (no closure per outbox). */
+  overflowed(code: JsonRpcCloseCode, reason: string): void {
+    this.deps.onSlowConsumer(this, reason);
+    this.close(code, reason);
   }
 
   /**
@@ -121,12 +135,16 @@ export class RpcConnection implements JsonRpcConnection {
   }
 
   join(topic: string): Promise<void> {
-    (this.joined ??= new Set()).add(topic);
+    const joined = this.joined;
+    if (joined === undefined || joined === topic) this.joined = topic;
+    else if (typeof joined === 'string') this.joined = new Set([joined, topic]);
+    else joined.add(topic);
     return this.deps.topics.join(this, topic);
   }
 
   leave(topic: string): Promise<void> {
-    this.joined?.delete(topic);
+    if (this.joined === topic) this.joined = undefined;
+    else if (typeof this.joined === 'object') this.joined.delete(topic);
     return this.deps.topics.leave(this, topic);
   }
 
@@ -164,7 +182,7 @@ export class RpcConnection implements JsonRpcConnection {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    this.session.end();
+    this.sessionPart?.end();
     this.subscriptionsPart?.stopAll();
     this.outboxPart?.discard();
     for (const ctx of this.inbound.close()) ctx.abort(new Error('Connection closed'));

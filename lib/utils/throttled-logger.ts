@@ -23,8 +23,10 @@ export class ThrottledLogger {
     this.write('warn', kind, message);
   }
 
-  debug(kind: string, message: string): void {
-    this.write('debug', kind, message);
+  /** `message` may be a function, called only when debug lines are on (a connect line must not cost every socket its address strings). */
+  debug(kind: string, message: string | (() => string)): void {
+    if (!Logger.isLevelEnabled('debug')) return;
+    this.write('debug', kind, typeof message === 'string' ? message : message());
   }
 
   private write(level: Level, kind: string, message: string): void {

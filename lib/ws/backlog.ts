@@ -6,6 +6,11 @@ export interface BacklogLimits {
   slowConsumerMs: number;
 }
 
+/** Over `slowConsumerBytes` waiting: the one test of being backlogged. */
+export function isBacklogged(limits: BacklogLimits, waitingBytes: number): boolean {
+  return waitingBytes > limits.slowConsumerBytes;
+}
+
 /** What the backlog means now: nothing, hold drop-oldest values back, or close the connection. */
 export type BacklogVerdict = 'clear' | 'backlogged' | 'overdue';
 
@@ -23,18 +28,14 @@ export class BacklogState {
 
   constructor(private readonly limits: BacklogLimits) {}
 
-  isBacklogged(waitingBytes: number): boolean {
-    return waitingBytes > this.limits.slowConsumerBytes;
-  }
-
   /** A frame that may not be dropped is about to be sent with `waitingBytes` ahead of it. */
   strictFrame(waitingBytes: number): void {
-    if (this.isBacklogged(waitingBytes)) this.strictWaiting = true;
+    if (isBacklogged(this.limits, waitingBytes)) this.strictWaiting = true;
   }
 
   /** `now` is only read while backlogged: the common case costs a comparison. */
   verdict(waitingBytes: number, now: () => number = Date.now): BacklogVerdict {
-    if (!this.isBacklogged(waitingBytes)) {
+    if (!isBacklogged(this.limits, waitingBytes)) {
       this.since = 0;
       this.strictWaiting = false;
       return 'clear';

@@ -1,12 +1,5 @@
 import type { RpcConnection } from '../push/rpc-connection.js';
 
-interface PingState {
-  /** When the last ping went out. */
-  sentAt: number;
-  /** It has not been answered yet (no pong, no frame since). */
-  outstanding: boolean;
-}
-
 /**
  * One timer for all sockets. Each socket is pinged every `intervalMs`, but
  * never while its last ping is unanswered: a new ping must not restart the
@@ -18,7 +11,6 @@ interface PingState {
  */
 export class HeartbeatMonitor {
   private readonly timer: NodeJS.Timeout;
-  private readonly pings = new WeakMap<RpcConnection, PingState>();
 
   constructor(
     private readonly options: { intervalMs: number; timeoutMs: number },
@@ -33,21 +25,17 @@ export class HeartbeatMonitor {
     const now = Date.now();
     for (const connection of this.connections()) {
       if (!connection.isOpen) continue;
-      let state = this.pings.get(connection);
-      if (!state) {
-        // First seen: its clock starts at the connection's own start.
-        state = { sentAt: connection.inbound.lastSeen, outstanding: false };
-        this.pings.set(connection, state);
-      }
+      // The ping state lives on the gate (one socket, one state; the first ping counts from the open).
+      const state = connection.inbound;
       // Not read while at the in-flight limit: alive by definition, whatever the pings saw.
-      if (state.outstanding && (connection.inbound.lastSeen >= state.sentAt || connection.inbound.isPaused)) state.outstanding = false;
-      if (state.outstanding) {
-        if (now - state.sentAt >= this.options.timeoutMs) this.onDead(connection);
+      if (state.pingOutstanding && (state.lastSeen >= state.pingSentAt || state.isPaused)) state.pingOutstanding = false;
+      if (state.pingOutstanding) {
+        if (now - state.pingSentAt >= this.options.timeoutMs) this.onDead(connection);
         continue;
       }
-      if (now - state.sentAt < this.options.intervalMs) continue;
-      state.sentAt = now;
-      state.outstanding = true;
+      if (now - state.pingSentAt < this.options.intervalMs) continue;
+      state.pingSentAt = now;
+      state.pingOutstanding = true;
       connection.socket.ping();
     }
   }

@@ -18,13 +18,17 @@ export interface ReadableSocket {
 export class InboundGate implements RunningCalls {
   /** Heartbeat: when the last frame or pong came in. */
   lastSeen = Date.now();
+  /** Heartbeat: when the last ping went out (at first: when the connection opened). Fields, not a map entry: one per socket of a large fleet. */
+  pingSentAt = this.lastSeen;
+  /** Heartbeat: that ping is unanswered (no pong, no frame since). */
+  pingOutstanding = false;
   private paused = false;
   /** Frames read while at the limit (what the socket had buffered when paused). */
-  private waiting: string[] | undefined;
-  /** Created with the first call: most connections of a large fleet only listen. */
-  private running: Set<JsonRpcCallContext> | undefined;
+  private waiting: string[] | undefined = undefined;
+  /** Exists while calls run: most connections of a large fleet only listen. */
+  private running: Set<JsonRpcCallContext> | undefined = undefined;
   /** Batch items waiting for a slot. */
-  private waiters: Array<() => void> | undefined;
+  private waiters: Array<() => void> | undefined = undefined;
   private closed = false;
 
   constructor(
@@ -71,7 +75,7 @@ export class InboundGate implements RunningCalls {
   }
 
   untrack(ctx: JsonRpcCallContext): void {
-    this.running?.delete(ctx);
+    if (this.running?.delete(ctx) && this.running.size === 0) this.running = undefined;
     this.wake();
     const waiting = this.waiting;
     while (waiting?.length && this.inFlight < this.limit) this.sink.frame(this.origin, waiting.shift()!);

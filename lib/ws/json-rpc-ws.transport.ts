@@ -2,7 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { WebSocket, WebSocketServer } from 'ws';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { JsonRpcAuthenticator } from '../auth/authenticator.js';
 import type { JsonRpcPrincipal, ResolvedJsonRpcOptions } from '../interfaces/json-rpc-module-options.interface.js';
 import { JSON_RPC_RESOLVED_OPTIONS } from '../json-rpc.constants.js';
@@ -19,8 +19,16 @@ import { HeartbeatMonitor } from './heartbeat.monitor.js';
 import { rawDataToText } from './raw-data.util.js';
 import { assertSocketCorkable } from './socket-cork.js';
 import { UpgradeAdmission } from './upgrade-admission.js';
+import { upgradeRequestHead } from './upgrade-request-head.js';
 import { UpgradeRouter } from './upgrade-router.js';
 import { REFUSALS } from './upgrade-response.util.js';
+
+interface SocketListeners {
+  message(this: WebSocket, data: RawData): void;
+  pong(this: WebSocket): void;
+  error(this: WebSocket, error: Error): void;
+  close(this: WebSocket, code: number): void;
+}
 
 /** The subprotocol we answer with when the client offers it (never a `bearer.` one). */
 const SUBPROTOCOL = 'json-rpc';
@@ -45,6 +53,13 @@ export class JsonRpcWsTransport implements OnApplicationBootstrap {
   private sweeper: NodeJS.Timeout | undefined;
   /** Shared by every connection (limits, topics, where frames go). */
   private readonly deps: ConnectionDeps;
+  /** The connection of each socket, for the listeners every socket shares. */
+  private readonly connectionOf = new WeakMap<WebSocket, RpcConnection>();
+  /**
+   * One set of socket listeners for all sockets (`this` is the socket): four
+   * closures per socket would cost a large fleet about 0.25 KiB per connection.
+   */
+  private readonly listeners: SocketListeners;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
@@ -61,6 +76,27 @@ export class JsonRpcWsTransport implements OnApplicationBootstrap {
       topics,
       frames: new FrameLoop(messages),
       onSlowConsumer: (connection, reason) => this.slowConsumer(connection, reason),
+    };
+    const { connectionOf, limitLogger } = this;
+    const transport = this;
+    this.listeners = {
+      message(this: WebSocket, data: RawData) {
+        connectionOf.get(this)?.inbound.receive(rawDataToText(data));
+      },
+      pong(this: WebSocket) {
+        connectionOf.get(this)?.inbound.touch();
+      },
+      // ws reports protocol violations (oversized frame -> 1009, bad UTF-8 -> 1007) as
+      // 'error' and closes the socket itself; unhandled, the event would crash the process.
+      error(this: WebSocket, error: Error) {
+        const id = connectionOf.get(this)?.id;
+        limitLogger.debug('socketError', () => `connection ${id}: ${error.message}`);
+      },
+      close(this: WebSocket, code: number) {
+        const connection = connectionOf.get(this);
+        connectionOf.delete(this);
+        if (connection) void transport.closed(connection, code);
+      },
     };
   }
 
@@ -106,18 +142,18 @@ export class JsonRpcWsTransport implements OnApplicationBootstrap {
   }
 
   private opened(socket: WebSocket, request: IncomingMessage, principal: JsonRpcPrincipal | undefined): void {
-    const connection = new RpcConnection(socket, request, principal, this.deps);
-    const { inbound } = connection;
-    socket.on('message', (data) => inbound.receive(rawDataToText(data)));
-    socket.on('pong', () => inbound.touch());
-    // ws reports protocol violations (oversized frame -> 1009, bad UTF-8 -> 1007) as
-    // 'error' and closes the socket itself; unhandled, the event would crash the process.
-    socket.on('error', (error) => this.limitLogger.debug('socketError', `connection ${connection.id}: ${error.message}`));
-    socket.once('close', (code) => void this.closed(connection, code));
+    // The request itself is let go: only its head stays with the connection.
+    const connection = new RpcConnection(socket, upgradeRequestHead(request, this.options.path), principal, this.deps);
+    const { listeners } = this;
+    this.connectionOf.set(socket, connection);
+    socket.on('message', listeners.message);
+    socket.on('pong', listeners.pong);
+    socket.on('error', listeners.error);
+    socket.on('close', listeners.close); // 'close' comes once; on() spares once()'s wrapper
     this.connections.add(connection);
     this.metrics.connectionOpened();
     // Debug level and throttled: clients provoke these lines at will (connect/close churn).
-    this.limitLogger.debug('connect', `connect ${connection.id} (${request.socket.remoteAddress ?? '?'}${principal ? `, principal ${principal.id}` : ''})`);
+    this.limitLogger.debug('connect', () => `connect ${connection.id} (${request.socket.remoteAddress ?? '?'}${principal ? `, principal ${principal.id}` : ''})`);
   }
 
   private async closed(connection: RpcConnection, peerCode: number): Promise<void> {
@@ -125,7 +161,7 @@ export class JsonRpcWsTransport implements OnApplicationBootstrap {
     const id = connection.principal?.id;
     this.admission?.released(connection.principal);
     this.metrics.connectionClosed();
-    this.limitLogger.debug('disconnect', `disconnect ${connection.id} (code ${code}${id !== undefined ? `, principal ${id}` : ''})`);
+    this.limitLogger.debug('disconnect', () => `disconnect ${connection.id} (code ${code}${id !== undefined ? `, principal ${id}` : ''})`);
     await this.connections.remove(connection, code).catch((error: unknown) => this.logger.error(error));
   }
 

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import { JsonRpcCloseCode } from '../protocol/close-codes.js';
-import { BacklogState, type BacklogLimits } from './backlog.js';
+import { BacklogState, isBacklogged, type BacklogLimits } from './backlog.js';
 import { currentTurn } from './send-turn.js';
 import { tcpSocketOf } from './socket-cork.js';
 
@@ -15,6 +15,11 @@ export const FRAMES_PER_TURN = 512;
 export const BYTES_PER_TURN = 512 * 1024;
 
 type Frame = string | Buffer;
+
+/** Who the outbox closes when its peer does not read (the connection). */
+export interface OutboxOwner {
+  overflowed(code: JsonRpcCloseCode, reason: string): void;
+}
 
 /** Memory a frame holds: a string's length is its size in V8 (one byte per char, two for wide ones). */
 const sizeOf = (frame: Frame): number => (typeof frame === 'string' ? frame.length : frame.byteLength);
@@ -39,28 +44,27 @@ function uncork(outbox: Outbox, raw: Socket): void {
  *   `maxBufferedBytes` closes the connection at once (4009), whatever the grace.
  */
 export class Outbox {
-  private queue: Frame[] | undefined;
+  private queue: Frame[] | undefined = undefined;
   private head = 0;
   private queuedBytes = 0;
   private flushScheduled = false;
   private turn = -1;
   private framesInTurn = 0;
   private bytesInTurn = 0;
-  private readonly backlog: BacklogState;
+  /** Exists while backlogged: a connection that keeps up carries none. */
+  private backlog: BacklogState | undefined = undefined;
   /** Drop-oldest subscriptions waiting for the backlog to clear. */
-  private heldBack: Set<() => void> | undefined;
+  private heldBack: Set<() => void> | undefined = undefined;
   private flushingHeldBack = false;
   /** Work waiting for an idle outbox (subscription starts), one per turn. */
-  private idleTasks: Array<() => void> | undefined;
+  private idleTasks: Array<() => void> | undefined = undefined;
   corked = false;
 
   constructor(
     private readonly socket: WebSocket,
     private readonly limits: OutboxLimits,
-    private readonly overflow: (code: JsonRpcCloseCode, reason: string) => void,
-  ) {
-    this.backlog = new BacklogState(limits);
-  }
+    private readonly owner: OutboxOwner,
+  ) {}
 
   private get open(): boolean {
     return this.socket.readyState === WebSocket.OPEN;
@@ -72,7 +76,7 @@ export class Outbox {
   }
 
   get backlogged(): boolean {
-    return this.backlog.isBacklogged(this.waitingBytes);
+    return isBacklogged(this.limits, this.waitingBytes);
   }
 
   /** This turn's budget is spent or frames are queued: new work should wait. */
@@ -84,12 +88,13 @@ export class Outbox {
   send(frame: Frame): boolean {
     if (!this.open) return false;
     const size = sizeOf(frame);
-    if (this.waitingBytes + size > this.limits.maxBufferedBytes) {
-      this.overflow(JsonRpcCloseCode.SlowConsumer, 'Send buffer full');
+    const waiting = this.waitingBytes;
+    if (waiting + size > this.limits.maxBufferedBytes) {
+      this.owner.overflowed(JsonRpcCloseCode.SlowConsumer, 'Send buffer full');
       return false;
     }
-    this.backlog.strictFrame(this.waitingBytes);
-    if (this.applyBacklogPolicy()) return false;
+    if (isBacklogged(this.limits, waiting)) (this.backlog ??= new BacklogState(this.limits)).strictFrame(waiting);
+    if (this.applyBacklogPolicy(waiting)) return false;
     if (this.queue === undefined && this.take(size)) this.write(frame);
     else this.enqueue(frame, size);
     return true;
@@ -100,11 +105,14 @@ export class Outbox {
    * backlog that stopped growing still counts): releases held-back values once
    * it is gone, closes a slow consumer. True when it closed the connection.
    */
-  applyBacklogPolicy(): boolean {
-    const verdict = this.backlog.verdict(this.waitingBytes);
-    if (verdict === 'clear') this.flushHeldBack();
-    if (verdict !== 'overdue') return false;
-    this.overflow(JsonRpcCloseCode.SlowConsumer, 'Slow consumer');
+  applyBacklogPolicy(waiting = this.waitingBytes): boolean {
+    if (!isBacklogged(this.limits, waiting)) {
+      this.backlog = undefined; // 'clear' resets the state: a fresh one is the same
+      this.flushHeldBack();
+      return false;
+    }
+    if ((this.backlog ??= new BacklogState(this.limits)).verdict(waiting) !== 'overdue') return false;
+    this.owner.overflowed(JsonRpcCloseCode.SlowConsumer, 'Slow consumer');
     return true;
   }
 
@@ -198,9 +206,13 @@ export class Outbox {
     if (this.idleTasks?.length) this.scheduleFlush();
   }
 
-  /** Frames written in one tick leave in one write (socket-cork.ts says why). */
+  /**
+   * Frames written in one tick leave in one write (socket-cork.ts says why).
+   * The first frame of a turn is not corked: `ws` writes it at once, so a
+   * fan-out's one frame per socket leaves during the loop, not after it.
+   */
   private write(frame: Frame): void {
-    if (!this.corked) {
+    if (!this.corked && this.framesInTurn > 1) {
       const raw = tcpSocketOf(this.socket);
       if (raw) {
         this.corked = true;

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { JsonRpcRequestHead } from '../interfaces/json-rpc-request-head.interface.js';
 import type { RateBucket, RunningCalls, WsCallOrigin } from '../context/call-origin.js';
 import type { JsonRpcPrincipal } from '../interfaces/json-rpc-module-options.interface.js';
 import type { ClientResponse } from '../protocol/validate-request.js';
@@ -16,7 +16,7 @@ export class ConnectionOrigin implements WsCallOrigin {
     return 'ws';
   }
 
-  get request(): IncomingMessage {
+  get request(): JsonRpcRequestHead {
     return this.connection.upgradeRequest;
   }
 
