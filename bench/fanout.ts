@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { WebSocket } from 'ws';
+import { RedisServer } from '../test/support/redis-server.js';
 
 const CLIENTS = Number(process.env['CLIENTS'] ?? 1000);
 const ROUNDS = 15;
@@ -16,12 +17,6 @@ function startNode(env: Record<string, string> = {}): Promise<{ port: number; ch
     createInterface({ input: child.stdout! }).once('line', (line) => resolve({ port: Number(line), child }));
     child.once('exit', (code) => reject(new Error(`node exited with ${code}`)));
   });
-}
-
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  return child;
 }
 
 interface Client {
@@ -97,11 +92,10 @@ const single = await startNode();
 await measure('one node, in-memory', single.port, single.port);
 single.child.kill('SIGTERM');
 
-const redisPort = 20000 + Math.floor(Math.random() * 20000);
-const redis = await startRedis(redisPort);
-const nodeA = await startNode({ REDIS_PORT: String(redisPort) });
-const nodeB = await startNode({ REDIS_PORT: String(redisPort) });
+const redis = await RedisServer.start();
+const nodeA = await startNode({ REDIS_PORT: String(redis.port) });
+const nodeB = await startNode({ REDIS_PORT: String(redis.port) });
 await measure('two nodes via Redis (clients on A, publish on B)', nodeA.port, nodeB.port);
 nodeA.child.kill('SIGTERM');
 nodeB.child.kill('SIGTERM');
-redis.kill('SIGTERM');
+await redis.stop();

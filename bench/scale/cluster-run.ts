@@ -6,7 +6,8 @@
 // Same measurements as the one-process run, summed (memory, CPU, accepted)
 // or taken at the extremes (first and last delivery) over the processes.
 import { nowNs, type Pinned, startPinned } from './ipc.util.js';
-import { startRedis } from './redis.util.js';
+import { profiled } from './profile.util.js';
+import { RedisServer } from '../../test/support/redis-server.js';
 import { type ModeResult, median, ms, sleep, type Stats } from './scale.types.js';
 
 export interface ClusterConfig {
@@ -23,6 +24,8 @@ export interface ClusterConfig {
   /** Fresh loopback source addresses for `count` connections. */
   addresses(count: number): string[];
   nodeArgs: string[];
+  /** CPU profiles of every worker during the connect phase and the publish rounds, written to `<profile>-<mode>-<phase>-<pid>.cpuprofile`. */
+  profile?: string;
 }
 
 type Replies<T> = { replies: T[] };
@@ -70,7 +73,7 @@ async function killCluster(server: Pinned): Promise<void> {
 }
 
 export async function runClusterMode(mode: string, config: ClusterConfig): Promise<ModeResult> {
-  const redis = await startRedis(0);
+  const redis = await RedisServer.start({ core: 0 });
   let server = startCluster(mode, 0, redis.port, config);
   const loads = Array.from({ length: config.loads }, () => startPinned('scale/scale-load.js', 1, {}, config.nodeArgs));
   try {
@@ -80,7 +83,9 @@ export async function runClusterMode(mode: string, config: ClusterConfig): Promi
     const before = await all<Stats>(server, { cmd: 'stats' });
     const split = shares(config.connections, config.loads);
     const inFlight = Math.max(1, Math.ceil(config.concurrency / config.loads));
+    if (profiled('connect', config.profile)) await all(server, { cmd: 'profileStart' });
     const opened = await Promise.all(loads.map((load, i) => load.ask<Opened>({ cmd: 'connect', port, count: split[i], addresses: config.addresses(split[i]!), concurrency: inFlight })));
+    if (profiled('connect', config.profile)) await all(server, { cmd: 'profileStop', file: `${config.profile}-${mode}-connect` });
     const held = await all<Stats>(server, { cmd: 'stats' });
     const connections = sum(opened.map((o) => o.opened));
     const acceptMs = ms(minNs(held.map((s) => s.firstAcceptNs)), maxNs(held.map((s) => s.lastAcceptNs)));
@@ -94,6 +99,7 @@ export async function runClusterMode(mode: string, config: ClusterConfig): Promi
     const last: number[] = [];
     const sent: number[] = [];
     let deliveredAll = true;
+    if (profiled('publish', config.profile)) await all(server, { cmd: 'profileStart' });
     for (let round = 0; round < config.rounds; round++) {
       await Promise.all(loads.map((load) => load.ask({ cmd: 'arm' })));
       // Published by worker 0 through Redis; every worker (0 too) gets it back and writes to its own sockets.
@@ -108,6 +114,7 @@ export async function runClusterMode(mode: string, config: ClusterConfig): Promi
       sent.push(ms(startNs!, maxNs(written.map((w) => w.sentNs))));
       await sleep(200);
     }
+    if (profiled('publish', config.profile)) await all(server, { cmd: 'profileStop', file: `${config.profile}-${mode}-publish` });
     const result: ModeResult = {
       mode,
       workers: config.workers,

@@ -19,6 +19,7 @@ import { notificationText } from '../../lib/protocol/response.js';
 import { nowNs, serve } from './ipc.util.js';
 import { DeliveryClock, TimedPubSub } from './timed-pubsub.js';
 import { serverStats } from './stats.util.js';
+import { startProfile, stopProfile } from './profile.util.js';
 
 const MODE = process.env['SCALE_SERVER'] ?? 'lib';
 const PORT = Number(process.env['SCALE_PORT'] ?? 0);
@@ -165,6 +166,11 @@ serve(async (message) => {
       return { sentNs: await clock.written(Number(message['n']), Number(message['timeoutMs'] ?? 30_000)) };
     case 'counts':
       return { ...counts, pid: process.pid };
+    case 'profileStart':
+      await startProfile();
+      return {};
+    case 'profileStop':
+      return { file: await stopProfile(`${String(message['file'])}-${process.pid}.cpuprofile`) };
     case 'snapshot':
       return { file: (await import('node:v8')).writeHeapSnapshot(String(message['file'])) };
     case 'waitSubscribed':

@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { runClusterMode } from './cluster-run.js';
 import { nowNs, type Pinned, sourceAddresses, startPinned } from './ipc.util.js';
+import { profiled } from './profile.util.js';
 import { type ModeResult, median, ms, sleep, type Stats } from './scale.types.js';
 
 /** The soft `ulimit -n` of this process; children inherit it. Each side holds one descriptor per connection. */
@@ -39,6 +40,8 @@ const STORM = process.env['SCALE_STORM'] !== '0';
 /** JsonRpcClients in the storm (default N): the load side's one core opens them all, with their own timers. */
 const STORM_N = Number(process.env['SCALE_STORM_CONNECTIONS'] ?? Number.POSITIVE_INFINITY);
 const PER_ADDRESS = 10_000;
+/** SCALE_PROFILE=<path prefix>: CPU profiles of the server during the connect phase and the publish rounds (every server process). */
+const PROFILE = process.env['SCALE_PROFILE'];
 const NODE_ARGS = ['--max-old-space-size=8192'];
 
 let block = 1 + Math.floor(Math.random() * 100); // fresh source addresses per run: no TIME_WAIT left by an earlier one
@@ -55,7 +58,9 @@ async function runMode(mode: string): Promise<ModeResult> {
   try {
     const { port } = await server.ask<{ port: number }>({ cmd: 'port' });
     const before = await server.ask<Stats>({ cmd: 'stats' });
+    if (profiled('connect', PROFILE)) await server.ask({ cmd: 'profileStart' });
     const opened = await load.ask<{ opened: number; failed: number; errors: Record<string, number> }>({ cmd: 'connect', port, count: N, addresses: addresses(), concurrency: 200 });
+    if (profiled('connect', PROFILE)) await server.ask({ cmd: 'profileStop', file: `${PROFILE}-${mode}-connect` });
     const held = await server.ask<Stats>({ cmd: 'stats' });
     if (process.env['SCALE_SNAPSHOT']) await server.ask({ cmd: 'snapshot', file: `${process.env['SCALE_SNAPSHOT']}-${mode}.heapsnapshot` });
     const acceptMs = ms(held.firstAcceptNs, held.lastAcceptNs);
@@ -69,6 +74,7 @@ async function runMode(mode: string): Promise<ModeResult> {
     const last: number[] = [];
     const sent: number[] = [];
     let deliveredAll = true;
+    if (profiled('publish', PROFILE)) await server.ask({ cmd: 'profileStart' });
     for (let round = 0; round < ROUNDS; round++) {
       await load.ask({ cmd: 'arm' });
       const { startNs, sentNs } = await server.ask<{ startNs: string; sentNs: string }>({ cmd: 'publish', n: round });
@@ -79,6 +85,7 @@ async function runMode(mode: string): Promise<ModeResult> {
       sent.push(ms(startNs, sentNs));
       await sleep(200);
     }
+    if (profiled('publish', PROFILE)) await server.ask({ cmd: 'profileStop', file: `${PROFILE}-${mode}-publish` });
     const result: ModeResult = {
       mode,
       workers: 1,
@@ -149,7 +156,7 @@ function save(): void {
   const run = { started, connections: N, workers: WORKERS, loads: LOADS, openFileLimit: LIMIT, heartbeatMs: HEARTBEAT_MS, loadBefore, loadAfter, finished: new Date().toISOString() };
   writeFileSync(`bench/results/scale-${started.replace(/[:.]/g, '-')}.json`, JSON.stringify({ ...run, results }, null, 2));
 }
-const cluster = { connections: N, storm: STORM, stormConnections: Math.min(N, STORM_N), workers: WORKERS, loads: LOADS, heartbeatMs: HEARTBEAT_MS, rounds: ROUNDS, concurrency: Number(process.env['SCALE_CONCURRENCY'] ?? 200), addresses, nodeArgs: NODE_ARGS };
+const cluster = { connections: N, storm: STORM, stormConnections: Math.min(N, STORM_N), workers: WORKERS, loads: LOADS, heartbeatMs: HEARTBEAT_MS, rounds: ROUNDS, concurrency: Number(process.env['SCALE_CONCURRENCY'] ?? 200), addresses, nodeArgs: NODE_ARGS, ...(PROFILE ? { profile: PROFILE } : {}) };
 for (const mode of MODES) {
   console.log(`${mode}: opening ${N} connections${WORKERS > 1 ? ` (${WORKERS} server processes on one port, ${LOADS} load processes)` : ''} ...`);
   results.push(WORKERS > 1 ? await runClusterMode(mode, cluster) : await runMode(mode));

@@ -7,6 +7,7 @@ import { TokenBucket } from '../limits/token-bucket.js';
 import { JsonRpcCloseCode } from '../protocol/close-codes.js';
 import { notificationText } from '../protocol/response.js';
 import type { ClientResponse } from '../protocol/validate-request.js';
+import type { BacklogSweep } from '../ws/backlog-sweep.js';
 import type { FrameSink } from '../ws/frame-loop.js';
 import { InboundGate } from '../ws/inbound-gate.js';
 import { ConnectionOrigin } from '../ws/ws-call-origin.js';
@@ -34,6 +35,8 @@ export interface ConnectionDeps {
   readonly topics: TopicMembership;
   /** Where frames go once the inbound gate lets them in (the transport's frame loop). */
   readonly frames: FrameSink;
+  /** Checks backlogged outboxes between sends. */
+  readonly backlogs: BacklogSweep;
   /** Closed for not reading: `reason` says whether it was the grace or the hard ceiling. */
   onSlowConsumer(connection: RpcConnection, reason: string): void;
 }
@@ -103,7 +106,7 @@ export class RpcConnection implements JsonRpcConnection, OutboxOwner {
   }
 
   get outbox(): Outbox {
-    return (this.outboxPart ??= new Outbox(this.socket, this.deps.limits, this));
+    return (this.outboxPart ??= new Outbox(this.socket, this.deps.limits, this, this.deps.backlogs));
   }
 
   /** @internal the outbox closes a slow consumer through here (no closure per outbox). */

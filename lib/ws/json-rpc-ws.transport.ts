@@ -14,6 +14,7 @@ import { type ConnectionDeps, RpcConnection } from '../push/rpc-connection.js';
 import { TopicRegistry } from '../push/topic.registry.js';
 import { ShutdownCoordinator } from '../shutdown/shutdown.coordinator.js';
 import { ThrottledLogger } from '../utils/throttled-logger.js';
+import { BacklogSweep } from './backlog-sweep.js';
 import { FrameLoop } from './frame-loop.js';
 import { HeartbeatMonitor } from './heartbeat.monitor.js';
 import { rawDataToText } from './raw-data.util.js';
@@ -50,7 +51,6 @@ export class JsonRpcWsTransport implements OnApplicationBootstrap {
   private router: UpgradeRouter | undefined;
   private admission: UpgradeAdmission | undefined;
   private heartbeat: HeartbeatMonitor | undefined;
-  private sweeper: NodeJS.Timeout | undefined;
   /** Shared by every connection (limits, topics, where frames go). */
   private readonly deps: ConnectionDeps;
   /** The connection of each socket, for the listeners every socket shares. */
@@ -75,6 +75,8 @@ export class JsonRpcWsTransport implements OnApplicationBootstrap {
       limits: options.limits,
       topics,
       frames: new FrameLoop(messages),
+      // Slow consumers are also caught between sends: a backlog that stopped growing still counts.
+      backlogs: new BacklogSweep(Math.max(10, Math.min(1000, options.limits.slowConsumerMs / 2))),
       onSlowConsumer: (connection, reason) => this.slowConsumer(connection, reason),
     };
     const { connectionOf, limitLogger } = this;
@@ -118,11 +120,6 @@ export class JsonRpcWsTransport implements OnApplicationBootstrap {
     this.server = server;
     this.admission = new UpgradeAdmission(server, this.options, this.authenticator, this.shutdown, this.metrics, this.limitLogger, () => this.connections.size);
     this.router = new UpgradeRouter(httpServer, this.options.path, (request, socket, head) => this.upgrade(request, socket, head));
-    // Slow consumers are also caught between sends: a backlog that stopped growing still counts.
-    this.sweeper = setInterval(() => {
-      for (const connection of this.connections.values()) if (connection.isOpen) connection.outbox.applyBacklogPolicy();
-    }, Math.max(10, Math.min(1000, this.options.limits.slowConsumerMs / 2)));
-    this.sweeper.unref();
     if (this.options.heartbeat) this.heartbeat = new HeartbeatMonitor(this.options.heartbeat, () => this.connections.values(), (connection) => this.dead(connection));
     this.shutdown.register({ stopAccepting: () => this.stopSweeps(), closeAll: () => this.closeAll() });
     this.logger.log(`WebSocket endpoint: ${this.options.path}`);
@@ -179,7 +176,7 @@ export class JsonRpcWsTransport implements OnApplicationBootstrap {
 
   private stopSweeps(): void {
     this.heartbeat?.stop();
-    clearInterval(this.sweeper);
+    this.deps.backlogs.stop();
   }
 
   /** Draining is over: every socket gets 1001 (terminated after a grace if the peer does not answer). */

@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import { JsonRpcCloseCode } from '../protocol/close-codes.js';
 import { BacklogState, isBacklogged, type BacklogLimits } from './backlog.js';
+import type { BacklogSweep, SweptOutbox } from './backlog-sweep.js';
 import { currentTurn } from './send-turn.js';
 import { tcpSocketOf } from './socket-cork.js';
 
@@ -43,7 +44,7 @@ function uncork(outbox: Outbox, raw: Socket): void {
  * - hard ceiling: a frame that would take the waiting bytes over
  *   `maxBufferedBytes` closes the connection at once (4009), whatever the grace.
  */
-export class Outbox {
+export class Outbox implements SweptOutbox {
   private queue: Frame[] | undefined = undefined;
   private head = 0;
   private queuedBytes = 0;
@@ -58,12 +59,15 @@ export class Outbox {
   private flushingHeldBack = false;
   /** Work waiting for an idle outbox (subscription starts), one per turn. */
   private idleTasks: Array<() => void> | undefined = undefined;
+  /** In the sweep's set (backlogged or holding values back). */
+  private swept = false;
   corked = false;
 
   constructor(
     private readonly socket: WebSocket,
     private readonly limits: OutboxLimits,
     private readonly owner: OutboxOwner,
+    private readonly sweep: BacklogSweep,
   ) {}
 
   private get open(): boolean {
@@ -97,15 +101,17 @@ export class Outbox {
     if (this.applyBacklogPolicy(waiting)) return false;
     if (this.queue === undefined && this.take(size)) this.write(frame);
     else this.enqueue(frame, size);
+    // Over the threshold once this frame counts: the sweep watches it until clear.
+    if (waiting + size > this.limits.slowConsumerBytes) this.watchBacklog();
     return true;
   }
 
   /**
-   * Acts on the backlog (on every send, and from the transport's sweep, since a
+   * Acts on the backlog (on every send, and from the backlog sweep, since a
    * backlog that stopped growing still counts): releases held-back values once
    * it is gone, closes a slow consumer. True when it closed the connection.
    */
-  applyBacklogPolicy(waiting = this.waitingBytes): boolean {
+  private applyBacklogPolicy(waiting = this.waitingBytes): boolean {
     if (!isBacklogged(this.limits, waiting)) {
       this.backlog = undefined; // 'clear' resets the state: a fresh one is the same
       this.flushHeldBack();
@@ -116,8 +122,16 @@ export class Outbox {
     return true;
   }
 
+  /** @internal the sweep's check: true while there is still a backlog or a held-back value to act on. */
+  recheck(): boolean {
+    const closed = !this.open || this.applyBacklogPolicy();
+    this.swept = !closed && (this.backlogged || (this.heldBack?.size ?? 0) > 0);
+    return this.swept;
+  }
+
   holdBack(flush: () => void): void {
     (this.heldBack ??= new Set()).add(flush);
+    this.watchBacklog();
   }
 
   release(flush: () => void): void {
@@ -138,6 +152,12 @@ export class Outbox {
     this.queuedBytes = 0;
     this.heldBack?.clear();
     this.idleTasks = undefined;
+  }
+
+  private watchBacklog(): void {
+    if (this.swept) return;
+    this.swept = true;
+    this.sweep.watch(this);
   }
 
   private flushHeldBack(): void {

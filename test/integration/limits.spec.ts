@@ -198,6 +198,23 @@ describe('limits, each hit and then the server still serving', () => {
     await stillServing(server);
   });
 
+  it('slow consumer whose backlog stopped growing: the sweep closes it (4009) after slowConsumerMs with nothing more sent', async () => {
+    server = await appWith({ limits: { slowConsumerBytes: 64 * 1024, slowConsumerMs: 1000 }, heartbeat: false });
+    const registry = server.app.get(ConnectionRegistry);
+    closeCodes.length = 0;
+    const client = await TestWsClient.connect(server.wsUrl);
+    (client.socket as unknown as { _socket: { pause(): void } })._socket.pause();
+    // 8 MiB in bursts of 50 frames: done long before slowConsumerMs, under the 16 MiB ceiling.
+    client.send(request('limits.flood', [8000, 1024], 'f'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(registry.size).toBe(1); // backlogged, but not for slowConsumerMs yet
+    // No send notices it any more: only the sweep can close it.
+    await eventually(() => registry.size === 0, 5000);
+    expect(closeCodes).toEqual([JsonRpcCloseCode.SlowConsumer]);
+    client.socket.terminate();
+    await stillServing(server);
+  });
+
   it('slow consumer, drop-oldest subscription: a gap notification instead of a close', async () => {
     server = await appWith({ limits: { slowConsumerBytes: 64 * 1024, slowConsumerMs: 1500 }, heartbeat: false });
     const registry = server.app.get(ConnectionRegistry);

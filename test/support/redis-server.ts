@@ -5,6 +5,7 @@ import { createServer, Socket } from 'node:net';
  * A real redis-server on 127.0.0.1, started and stopped by the test itself (it
  * has to kill and restart it). `npm test` installs redis-server from Debian's
  * packages when missing; without it, CI fails and a local run skips loudly.
+ * The benches start theirs here too (pinned to a core with `taskset`).
  */
 export function redisServerAvailable(): boolean {
   const found = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -34,7 +35,7 @@ async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
       socket.connect(port, '127.0.0.1');
     });
     if (open) return;
-    if (Date.now() > deadline) throw new Error(`redis-server did not listen on ${port}`);
+    if (Date.now() > deadline) throw new Error(`redis-server did not listen on ${port} (is it installed? apt-get install -y redis-server)`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -42,18 +43,21 @@ async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
 export class RedisServer {
   private process: ChildProcess | undefined;
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly core: number | undefined,
+  ) {}
 
-  static async start(): Promise<RedisServer> {
-    const server = new RedisServer(await freePort());
+  /** On a free port; with `core`, pinned to that CPU (the benches keep it on the server side's core). */
+  static async start(options: { core?: number } = {}): Promise<RedisServer> {
+    const server = new RedisServer(await freePort(), options.core);
     await server.launch();
     return server;
   }
 
   private async launch(): Promise<void> {
-    this.process = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
-    });
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+    this.process = this.core === undefined ? spawn('redis-server', args, { stdio: 'ignore' }) : spawn('taskset', ['-c', String(this.core), 'redis-server', ...args], { stdio: 'ignore' });
     await waitForPort(this.port);
   }
 
