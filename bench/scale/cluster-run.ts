@@ -8,7 +8,7 @@
 import { nowNs, type Pinned, startPinned } from './ipc.util.js';
 import { profiled } from './profile.util.js';
 import { RedisServer } from '../../test/support/redis-server.js';
-import { type ModeResult, median, ms, sleep, type Stats } from './scale.types.js';
+import { type ModeResult, ms, publishMedians, sleep, type Stats } from './scale.types.js';
 
 export interface ClusterConfig {
   connections: number;
@@ -95,23 +95,24 @@ export async function runClusterMode(mode: string, config: ClusterConfig): Promi
     await sleep(3 * config.heartbeatMs);
     const cpuEnd = await all<Stats>(server, { cmd: 'stats', gc: false });
     const heartbeatCpuPct = ((sum(cpuEnd.map((s) => s.cpuUs)) - sum(cpuStart.map((s) => s.cpuUs))) / 1000 / (performance.now() - windowStart)) * 100;
-    const first: number[] = [];
-    const last: number[] = [];
-    const sent: number[] = [];
+    const rounds: ModeResult['rounds'] = [];
     let deliveredAll = true;
     if (profiled('publish', config.profile)) await all(server, { cmd: 'profileStart' });
     for (let round = 0; round < config.rounds; round++) {
       await Promise.all(loads.map((load) => load.ask({ cmd: 'arm' })));
       // Published by worker 0 through Redis; every worker (0 too) gets it back and writes to its own sockets.
       const [{ startNs }] = await all<{ startNs: string }>(server, { cmd: 'publish', n: round, to: 0 });
-      const written = await all<{ sentNs: string }>(server, { cmd: 'sent', n: round });
+      const written = await all<{ sentNs: string; cpuUs: number }>(server, { cmd: 'sent', n: round });
       const ticks = await Promise.all(loads.map((load) => load.ask<Ticks>({ cmd: 'collect' })));
       const complete = ticks.every((t) => t.received === t.expected);
       if (!complete) deliveredAll = false;
       const reached = ticks.filter((t) => t.received > 0);
-      first.push(reached.length ? ms(startNs!, minNs(reached.map((t) => t.firstNs))) : NaN);
-      last.push(complete ? ms(startNs!, maxNs(ticks.map((t) => t.lastNs))) : NaN);
-      sent.push(ms(startNs!, maxNs(written.map((w) => w.sentNs))));
+      rounds.push({
+        firstMs: reached.length ? ms(startNs!, minNs(reached.map((t) => t.firstNs))) : NaN,
+        lastMs: complete ? ms(startNs!, maxNs(ticks.map((t) => t.lastNs))) : NaN,
+        sentMs: ms(startNs!, maxNs(written.map((w) => w.sentNs))),
+        cpuMs: sum(written.map((w) => w.cpuUs)) / 1000,
+      });
       await sleep(200);
     }
     if (profiled('publish', config.profile)) await all(server, { cmd: 'profileStop', file: `${config.profile}-${mode}-publish` });
@@ -126,9 +127,7 @@ export async function runClusterMode(mode: string, config: ClusterConfig): Promi
       heapPerConnKiB: (sum(held.map((s) => s.heapUsed)) - sum(before.map((s) => s.heapUsed))) / connections / 1024,
       acceptPerSec: (sum(held.map((s) => s.accepted)) - 1) / (acceptMs / 1000),
       heartbeatCpuPct,
-      publishFirstMs: median(first),
-      publishLastMs: median(last),
-      publishSentMs: median(sent),
+      ...publishMedians(rounds),
       deliveredAll,
     };
     if (mode === 'lib' && config.storm) {

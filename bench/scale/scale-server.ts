@@ -156,14 +156,16 @@ serve(async (message) => {
       return { ...(await serverStats(counts.open, message['gc'] !== false)), ...counts };
     case 'publish': {
       const startNs = nowNs();
+      const cpuStart = process.cpuUsage();
       await node.publish(Number(message['n']));
       // After the writes deferred to this tick's end (corked sockets) went out too.
       await new Promise((resolve) => setImmediate(resolve));
-      return { startNs, sentNs: nowNs() };
+      const cpu = process.cpuUsage(cpuStart);
+      return { startNs, sentNs: nowNs(), cpuUs: cpu.user + cpu.system };
     }
     case 'sent':
-      // Cluster mode: when this worker had written its share of publish number `n` (counted from 0).
-      return { sentNs: await clock.written(Number(message['n']), Number(message['timeoutMs'] ?? 30_000)) };
+      // Cluster mode: when this worker had written its share of publish number `n` (counted from 0), and its CPU.
+      return { ...(await clock.written(Number(message['n']), Number(message['timeoutMs'] ?? 30_000))) };
     case 'counts':
       return { ...counts, pid: process.pid };
     case 'profileStart':

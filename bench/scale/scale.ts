@@ -10,7 +10,7 @@ import { loadavg } from 'node:os';
 import { runClusterMode } from './cluster-run.js';
 import { nowNs, type Pinned, sourceAddresses, startPinned } from './ipc.util.js';
 import { profiled } from './profile.util.js';
-import { type ModeResult, median, ms, sleep, type Stats } from './scale.types.js';
+import { type ModeResult, ms, publishMedians, sleep, type Stats } from './scale.types.js';
 
 /** The soft `ulimit -n` of this process; children inherit it. Each side holds one descriptor per connection. */
 function openFileLimit(): number {
@@ -70,19 +70,15 @@ async function runMode(mode: string): Promise<ModeResult> {
     await sleep(3 * HEARTBEAT_MS);
     const cpuEnd = await server.ask<Stats>({ cmd: 'stats', gc: false });
     const heartbeatCpuPct = ((cpuEnd.cpuUs - cpuStart.cpuUs) / 1000 / (performance.now() - windowStart)) * 100;
-    const first: number[] = [];
-    const last: number[] = [];
-    const sent: number[] = [];
+    const rounds: ModeResult['rounds'] = [];
     let deliveredAll = true;
     if (profiled('publish', PROFILE)) await server.ask({ cmd: 'profileStart' });
     for (let round = 0; round < ROUNDS; round++) {
       await load.ask({ cmd: 'arm' });
-      const { startNs, sentNs } = await server.ask<{ startNs: string; sentNs: string }>({ cmd: 'publish', n: round });
+      const { startNs, sentNs, cpuUs } = await server.ask<{ startNs: string; sentNs: string; cpuUs: number }>({ cmd: 'publish', n: round });
       const ticks = await load.ask<{ expected: number; received: number; firstNs: string; lastNs: string }>({ cmd: 'collect' });
       if (ticks.received !== ticks.expected) deliveredAll = false;
-      first.push(ms(startNs, ticks.firstNs));
-      last.push(ticks.received === ticks.expected ? ms(startNs, ticks.lastNs) : NaN);
-      sent.push(ms(startNs, sentNs));
+      rounds.push({ firstMs: ms(startNs, ticks.firstNs), lastMs: ticks.received === ticks.expected ? ms(startNs, ticks.lastNs) : NaN, sentMs: ms(startNs, sentNs), cpuMs: cpuUs / 1000 });
       await sleep(200);
     }
     if (profiled('publish', PROFILE)) await server.ask({ cmd: 'profileStop', file: `${PROFILE}-${mode}-publish` });
@@ -96,9 +92,7 @@ async function runMode(mode: string): Promise<ModeResult> {
       heapPerConnKiB: (held.heapUsed - before.heapUsed) / opened.opened / 1024,
       acceptPerSec: (held.accepted - 1) / (acceptMs / 1000),
       heartbeatCpuPct,
-      publishFirstMs: median(first),
-      publishLastMs: median(last),
-      publishSentMs: median(sent),
+      ...publishMedians(rounds),
       deliveredAll,
     };
     if (mode === 'lib' && STORM) result.storm = await reconnectStorm(server, load, port);
@@ -167,11 +161,11 @@ const raw = results.find((r) => r.mode === 'ws');
 const vs = (value: number, peer: number | undefined) => (peer ? ` (${(value / peer).toFixed(2)}x)` : '');
 const across = WORKERS > 1 ? `, ${WORKERS} server processes on one port (through Redis), ${LOADS} load processes` : '';
 console.log(`\n**${N} connections${across}, heartbeat every ${HEARTBEAT_MS} ms, publish medians of ${ROUNDS}** (ratios vs raw ws)\n`);
-console.log('| server | held | RSS KiB/conn | heap KiB/conn | accepted/s | heartbeat CPU % | publish: first ms | publish: last ms | all sent ms |');
-console.log('|---|---|---|---|---|---|---|---|---|');
+console.log('| server | held | RSS KiB/conn | heap KiB/conn | accepted/s | heartbeat CPU % | publish: first ms | publish: last ms | all sent ms | fan-out CPU ms |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   console.log(
-    `| ${name(r.mode)} | ${r.connections}${r.failed ? ` (${r.failed} failed: ${JSON.stringify(r.errors)})` : ''} | ${r.rssPerConnKiB.toFixed(2)}${vs(r.rssPerConnKiB, raw?.rssPerConnKiB)} | ${r.heapPerConnKiB.toFixed(2)}${vs(r.heapPerConnKiB, raw?.heapPerConnKiB)} | ${r.acceptPerSec.toFixed(0)}${vs(r.acceptPerSec, raw?.acceptPerSec)} | ${r.heartbeatCpuPct.toFixed(2)}${vs(r.heartbeatCpuPct, raw?.heartbeatCpuPct)} | ${r.publishFirstMs.toFixed(1)} | ${r.publishLastMs.toFixed(1)}${vs(r.publishLastMs, raw?.publishLastMs)} | ${r.publishSentMs.toFixed(1)}${vs(r.publishSentMs, raw?.publishSentMs)} |`,
+    `| ${name(r.mode)} | ${r.connections}${r.failed ? ` (${r.failed} failed: ${JSON.stringify(r.errors)})` : ''} | ${r.rssPerConnKiB.toFixed(2)}${vs(r.rssPerConnKiB, raw?.rssPerConnKiB)} | ${r.heapPerConnKiB.toFixed(2)}${vs(r.heapPerConnKiB, raw?.heapPerConnKiB)} | ${r.acceptPerSec.toFixed(0)}${vs(r.acceptPerSec, raw?.acceptPerSec)} | ${r.heartbeatCpuPct.toFixed(2)}${vs(r.heartbeatCpuPct, raw?.heartbeatCpuPct)} | ${r.publishFirstMs.toFixed(1)} | ${r.publishLastMs.toFixed(1)}${vs(r.publishLastMs, raw?.publishLastMs)} | ${r.publishSentMs.toFixed(1)}${vs(r.publishSentMs, raw?.publishSentMs)} | ${r.publishCpuMs.toFixed(1)}${vs(r.publishCpuMs, raw?.publishCpuMs)} |`,
   );
 }
 for (const r of results) if (r.perWorker) console.log(`${name(r.mode)}: connections per server process ${r.perWorker.join(', ')}`);

@@ -20,6 +20,10 @@ export interface ModeResult {
   publishFirstMs: number;
   publishLastMs: number;
   publishSentMs: number;
+  /** Server CPU (user + system, all workers) of one fan-out, from the frame's arrival to its writes' end: median ms. */
+  publishCpuMs: number;
+  /** Each round's figures, for the spread behind the medians. */
+  rounds: { firstMs: number; lastMs: number; sentMs: number; cpuMs: number }[];
   deliveredAll: boolean;
   storm?: Record<string, unknown>;
 }
@@ -27,3 +31,9 @@ export interface ModeResult {
 export const ms = (from: string, to: string): number => Number(BigInt(to) - BigInt(from)) / 1e6;
 export const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 export const sleep = (delay: number): Promise<unknown> => new Promise((resolve) => setTimeout(resolve, delay));
+
+/** The medians of the publish rounds, as ModeResult holds them. */
+export function publishMedians(rounds: ModeResult['rounds']): Pick<ModeResult, 'publishFirstMs' | 'publishLastMs' | 'publishSentMs' | 'publishCpuMs' | 'rounds'> {
+  const of = (pick: (round: ModeResult['rounds'][number]) => number) => median(rounds.map(pick));
+  return { publishFirstMs: of((r) => r.firstMs), publishLastMs: of((r) => r.lastMs), publishSentMs: of((r) => r.sentMs), publishCpuMs: of((r) => r.cpuMs), rounds };
+}

@@ -6,28 +6,40 @@
 import type { JsonRpcPubSub } from '../../lib/index.js';
 import { nowNs } from './ipc.util.js';
 
-/** When this process finished writing each frame, in order of arrival. */
+/** One fan-out: when its writes had left, and the CPU it took (user + system µs). */
+export interface FanOut {
+  sentNs: string;
+  cpuUs: number;
+}
+
+const cpuNow = (): number => {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+};
+
+/** When this process finished writing each frame, in order of arrival, and at what CPU cost. */
 export class DeliveryClock {
-  private readonly done: string[] = [];
-  private readonly waiters = new Map<number, (ns: string) => void>();
+  private readonly done: FanOut[] = [];
+  private readonly waiters = new Map<number, (fanOut: FanOut) => void>();
 
   /** Runs one fan-out and notes when its writes left (the next turn of the loop). */
   timed(fanOut: () => void): void {
+    const cpuStart = cpuNow();
     fanOut();
     setImmediate(() => {
-      const k = this.done.push(nowNs()) - 1;
+      const k = this.done.push({ sentNs: nowNs(), cpuUs: cpuNow() - cpuStart }) - 1;
       this.waiters.get(k)?.(this.done[k]!);
       this.waiters.delete(k);
     });
   }
 
-  /** When the k-th frame (from 0) was written; rejects after `timeoutMs` without it. */
-  written(k: number, timeoutMs: number): Promise<string> {
+  /** The k-th fan-out (from 0) once written; rejects after `timeoutMs` without it. */
+  written(k: number, timeoutMs: number): Promise<FanOut> {
     const at = this.done[k];
     if (at) return Promise.resolve(at);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => (this.waiters.delete(k), reject(new Error(`frame ${k} not delivered within ${timeoutMs} ms`))), timeoutMs);
-      this.waiters.set(k, (ns) => (clearTimeout(timer), resolve(ns)));
+      this.waiters.set(k, (fanOut) => (clearTimeout(timer), resolve(fanOut)));
     });
   }
 }

@@ -7,7 +7,7 @@ import { TokenBucket } from '../limits/token-bucket.js';
 import { JsonRpcCloseCode } from '../protocol/close-codes.js';
 import { notificationText } from '../protocol/response.js';
 import type { ClientResponse } from '../protocol/validate-request.js';
-import type { BacklogSweep } from '../ws/backlog-sweep.js';
+import type { BacklogSweep, SweptOutbox } from '../ws/backlog-sweep.js';
 import type { FrameSink } from '../ws/frame-loop.js';
 import { InboundGate } from '../ws/inbound-gate.js';
 import { ConnectionOrigin } from '../ws/ws-call-origin.js';
@@ -106,7 +106,12 @@ export class RpcConnection implements JsonRpcConnection, OutboxOwner {
   }
 
   get outbox(): Outbox {
-    return (this.outboxPart ??= new Outbox(this.socket, this.deps.limits, this, this.deps.backlogs));
+    return (this.outboxPart ??= new Outbox(this.socket, this.deps.limits, this));
+  }
+
+  /** @internal the outbox asks for the backlog sweep through here. */
+  watchBacklog(outbox: SweptOutbox): void {
+    this.deps.backlogs.watch(outbox);
   }
 
   /** @internal the outbox closes a slow consumer through here (no closure per outbox). */

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import { JsonRpcCloseCode } from '../protocol/close-codes.js';
 import { BacklogState, isBacklogged, type BacklogLimits } from './backlog.js';
-import type { BacklogSweep, SweptOutbox } from './backlog-sweep.js';
+import type { SweptOutbox } from './backlog-sweep.js';
 import { currentTurn } from './send-turn.js';
 import { tcpSocketOf } from './socket-cork.js';
 
@@ -17,9 +17,11 @@ export const BYTES_PER_TURN = 512 * 1024;
 
 type Frame = string | Buffer;
 
-/** Who the outbox closes when its peer does not read (the connection). */
+/** The connection, for what the outbox cannot decide alone: closing a peer that does not read, and the backlog sweep. */
 export interface OutboxOwner {
   overflowed(code: JsonRpcCloseCode, reason: string): void;
+  /** Puts the outbox in the backlog sweep (reached through the owner: one field less per outbox). */
+  watchBacklog(outbox: SweptOutbox): void;
 }
 
 /** Memory a frame holds: a string's length is its size in V8 (one byte per char, two for wide ones). */
@@ -67,7 +69,6 @@ export class Outbox implements SweptOutbox {
     private readonly socket: WebSocket,
     private readonly limits: OutboxLimits,
     private readonly owner: OutboxOwner,
-    private readonly sweep: BacklogSweep,
   ) {}
 
   private get open(): boolean {
@@ -157,7 +158,7 @@ export class Outbox implements SweptOutbox {
   private watchBacklog(): void {
     if (this.swept) return;
     this.swept = true;
-    this.sweep.watch(this);
+    this.owner.watchBacklog(this);
   }
 
   private flushHeldBack(): void {
