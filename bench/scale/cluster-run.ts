@@ -53,15 +53,33 @@ async function all<T>(server: Pinned, message: Record<string, unknown>, timeoutM
   return (await server.ask<Replies<T>>(message, timeoutMs)).replies;
 }
 
-/** Polls the workers until they hold `target` live subscriptions between them; when they did. */
-async function waitSubscribed(server: Pinned, target: number, timeoutMs = 300_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
+/** Polls the workers until they hold `target` live subscriptions between them; when they did, and the count every 10 s on the way. */
+async function waitSubscribed(server: Pinned, target: number, timeoutMs = 300_000): Promise<{ atNs: string | undefined; series: Array<{ s: number; subscribed: number; open: number }> }> {
+  const start = Date.now();
+  const series: Array<{ s: number; subscribed: number; open: number }> = [];
   for (;;) {
     const counts = await all<Counts>(server, { cmd: 'counts' });
-    if (sum(counts.map((c) => c.subscribed)) >= target) return nowNs();
-    if (Date.now() > deadline) throw new Error(`only ${sum(counts.map((c) => c.subscribed))} of ${target} subscribed after ${timeoutMs} ms`);
+    const subscribed = sum(counts.map((c) => c.subscribed));
+    const elapsed = Date.now() - start;
+    if (elapsed >= series.length * 10_000) series.push({ s: Math.round(elapsed / 1000), subscribed, open: sum(counts.map((c) => c.open)) });
+    if (subscribed >= target) return { atNs: nowNs(), series };
+    // Out of time: what was reached, for the report (a storm that does not finish is a finding).
+    if (elapsed > timeoutMs) return { atNs: undefined, series };
     await sleep(100);
   }
+}
+
+/** What the load side's JsonRpcClients went through: reconnects, their states now, the errors they saw. */
+async function clientStats(loads: Pinned[]): Promise<Record<string, unknown>> {
+  const clients = await Promise.all(loads.map((load) => load.ask<{ reconnects: number; maxAttempt: number; errors: Record<string, number>; closeCodes: Record<string, number>; states: Record<string, number>; rss: number }>({ cmd: 'stormStats' })));
+  return {
+    reconnects: sum(clients.map((c) => c.reconnects)),
+    closeCodes: clients.reduce((codes, c) => mergeCounts(codes, c.closeCodes), {}),
+    maxAttempt: Math.max(...clients.map((c) => c.maxAttempt)),
+    errors: clients.reduce((errors, c) => mergeCounts(errors, c.errors), {}),
+    states: clients.reduce((states, c) => mergeCounts(states, c.states), {}),
+    loadRssMiB: sum(clients.map((c) => c.rss)) / 2 ** 20,
+  };
 }
 
 /** SIGKILL for the primary and every worker: the whole server side dies at once, as a node does. */
@@ -153,7 +171,9 @@ async function reconnectStorm(first: Pinned, loads: Pinned[], port: number, redi
   const split = shares(total, config.loads);
   const rampStart = nowNs();
   await Promise.all(loads.map((load, i) => load.ask({ cmd: 'clients', port, count: split[i], addresses: config.addresses(split[i]!), baseDelayMs: 250, maxDelayMs: 5000 }, 900_000)));
-  const allSubscribed = await waitSubscribed(first, total);
+  const ramp = await waitSubscribed(first, total);
+  if (!ramp.atNs) return { server: first, figures: { error: `the first ${total} clients did not all subscribe within 300 s`, rampSeries: ramp.series, ...(await clientStats(loads)) } };
+  const allSubscribed = ramp.atNs;
   await Promise.all(loads.map((load) => load.ask({ cmd: 'resetStorm' })));
   const killedNs = nowNs();
   await killCluster(first);
@@ -162,24 +182,22 @@ async function reconnectStorm(first: Pinned, loads: Pinned[], port: number, redi
     const listening = await all<{ port: number }>(second, { cmd: 'port' });
     const listenNs = nowNs();
     if (listening.some((l) => l.port !== port)) throw new Error(`restart listened on ${listening.map((l) => l.port).join(', ')}, not ${port}`);
-    const atNs = await waitSubscribed(second, total);
+    const back = await waitSubscribed(second, total);
     const after = await all<Stats>(second, { cmd: 'stats', gc: false });
-    const clients = await Promise.all(loads.map((load) => load.ask<{ reconnects: number; maxAttempt: number; errors: Record<string, number>; states: Record<string, number>; rss: number }>({ cmd: 'stormStats' })));
+    const clients = await clientStats(loads);
     await Promise.all(loads.map((load) => load.ask({ cmd: 'closeClients' })));
     return {
       server: second,
       figures: {
+        ...(back.atNs ? {} : { error: `only ${back.series.at(-1)?.subscribed} of ${total} subscribed again within 300 s` }),
         clientsRampMs: ms(rampStart, allSubscribed),
-        backAndSubscribedMs: ms(killedNs, atNs),
-        afterListenMs: ms(listenNs, atNs),
+        backAndSubscribedMs: back.atNs ? ms(killedNs, back.atNs) : NaN,
+        afterListenMs: back.atNs ? ms(listenNs, back.atNs) : NaN,
+        series: back.series,
         peakRssMiB: sum(after.map((s) => s.peakRss)) / 2 ** 20,
         peakRssMiBPerWorker: after.map((s) => Math.round(s.peakRss / 2 ** 20)),
         acceptedByNewServer: sum(after.map((s) => s.accepted)),
-        reconnects: sum(clients.map((c) => c.reconnects)),
-        maxAttempt: Math.max(...clients.map((c) => c.maxAttempt)),
-        errors: clients.reduce((errors, c) => mergeCounts(errors, c.errors), {}),
-        states: clients.reduce((states, c) => mergeCounts(states, c.states), {}),
-        loadRssMiB: sum(clients.map((c) => c.rss)) / 2 ** 20,
+        ...clients,
       },
     };
   } catch (error) {

@@ -79,7 +79,8 @@ function boundWebSocket(localAddress: string): WebSocketConstructor {
   } as unknown as WebSocketConstructor;
 }
 
-const storm = { reconnects: 0, maxAttempt: 0, errors: {} as Record<string, number> };
+/** During the storm: reconnects, the most attempts one client made, errors, and the close codes that made clients reconnect. */
+const storm = { reconnects: 0, maxAttempt: 0, errors: {} as Record<string, number>, closeCodes: {} as Record<string, number> };
 const countError = (key: string) => void (storm.errors[key] = (storm.errors[key] ?? 0) + 1);
 
 serve(async (message) => {
@@ -119,6 +120,7 @@ serve(async (message) => {
         client.on('reconnect', (info) => {
           storm.reconnects++;
           storm.maxAttempt = Math.max(storm.maxAttempt, info.attempt);
+          storm.closeCodes[info.closeCode] = (storm.closeCodes[info.closeCode] ?? 0) + 1;
         });
         client.on('error', (error) => countError(error.message));
         client.subscribe('scale.watch').subscribe({ next: () => undefined, error: (error: unknown) => countError(`subscription: ${String(error)}`) });
@@ -137,6 +139,7 @@ serve(async (message) => {
       storm.reconnects = 0;
       storm.maxAttempt = 0;
       storm.errors = {};
+      storm.closeCodes = {};
       return {};
     case 'closeClients':
       await Promise.all(clients.splice(0).map((client) => client.close()));

@@ -14,7 +14,7 @@ import { NestFactory } from '@nestjs/core';
 import { Observable } from 'rxjs';
 import { Redis } from 'ioredis';
 import { WebSocket, WebSocketServer } from 'ws';
-import { type JsonRpcConnection, type JsonRpcContext, JsonRpcModule, JsonRpcServer, type OnRpcConnect, RedisPubSub, RpcCtx, RpcMethod, RpcService, RpcSubscription } from '../../lib/index.js';
+import { type JsonRpcConnection, type JsonRpcContext, JsonRpcModule, JsonRpcServer, type OnRpcConnect, type OnRpcDisconnect, RedisPubSub, RpcCtx, RpcMethod, RpcService, RpcSubscription } from '../../lib/index.js';
 import { notificationText } from '../../lib/protocol/response.js';
 import { nowNs, serve } from './ipc.util.js';
 import { DeliveryClock, TimedPubSub } from './timed-pubsub.js';
@@ -23,7 +23,7 @@ import { startProfile, stopProfile } from './profile.util.js';
 
 const MODE = process.env['SCALE_SERVER'] ?? 'lib';
 const PORT = Number(process.env['SCALE_PORT'] ?? 0);
-const HEARTBEAT_MS = Number(process.env['SCALE_HEARTBEAT_MS'] ?? 5000);
+const HEARTBEAT_MS = Number(process.env['SCALE_HEARTBEAT_MS'] ?? 10_000);
 const REDIS_PORT = Number(process.env['SCALE_REDIS_PORT'] ?? 0);
 /** The channel RedisPubSub uses for topic "all" (its default prefix), so both servers get the same frames. */
 const CHANNEL = 'json-rpc:all';
@@ -45,11 +45,15 @@ interface Node {
 }
 
 @RpcService('scale')
-class ScaleRpc implements OnRpcConnect {
+class ScaleRpc implements OnRpcConnect, OnRpcDisconnect {
   constructor(private readonly server: JsonRpcServer) {}
 
   onRpcConnect(): void {
     accepted();
+  }
+
+  onRpcDisconnect(): void {
+    counts.open--;
   }
 
   @RpcMethod()

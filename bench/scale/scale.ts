@@ -32,7 +32,7 @@ const WORKERS = Number(process.env['SCALE_WORKERS'] ?? Math.ceil(WANTED / PER_PR
 /** Load processes: each holds its share of client sockets, so it too stays under the limit. */
 const LOADS = Number(process.env['SCALE_LOADS'] ?? WORKERS);
 const N = WORKERS > 1 ? Math.min(WANTED, WORKERS * (LIMIT - RESERVED_FDS), LOADS * (LIMIT - RESERVED_FDS)) : Math.min(WANTED, LIMIT - RESERVED_FDS);
-const HEARTBEAT_MS = Number(process.env['SCALE_HEARTBEAT_MS'] ?? 5000);
+const HEARTBEAT_MS = Number(process.env['SCALE_HEARTBEAT_MS'] ?? 10_000);
 const ROUNDS = Number(process.env['SCALE_ROUNDS'] ?? 5);
 const MODES = (process.env['SCALE_MODES'] ?? 'ws,lib').split(',');
 /** SCALE_STORM=0 skips the reconnect storm (e.g. for memory runs with SCALE_SNAPSHOT). */

@@ -59,9 +59,10 @@ export class JsonRpcClient extends Emitter<JsonRpcClientEvents> {
     this.outbox = new Outbox(auto ? (typeof auto === 'object' ? (auto.maxSize ?? 100) : 100) : 0, this.pending, (calls, text) => this.transmit(calls, text));
     this.book = new SubscriptionBook({
       // A first subscribe survives a drop (re-sent as is); a resubscribe is sent afresh on the next open.
+      // Its timeout runs while it is sent on an open socket: a reconnect storm does not end it.
       // A subscribe given up on (timeout) that the server opened anyway is closed again.
       subscribe: (method, params, onId, again) =>
-        this.send(method, params, { timeoutMs: this.options.timeoutMs, idempotent: !again }, (id) => typeof id === 'string' && onId(id), (id) => this.notify('rpc.unsubscribe', [id])),
+        this.send(method, params, { timeoutMs: this.options.timeoutMs, idempotent: !again }, (id) => typeof id === 'string' && onId(id), (id) => this.notify('rpc.unsubscribe', [id]), true),
       unsubscribe: (id) => this.notify('rpc.unsubscribe', [id]),
     });
     this.idle = new IdleCloser(
@@ -169,10 +170,10 @@ export class JsonRpcClient extends Emitter<JsonRpcClientEvents> {
     if (!this.ws) this.stopped(undefined);
   }
 
-  private send(method: string, params: JsonRpcParams | undefined, options: CallOptions, onResult?: (result: unknown) => void, onLateResult?: (result: unknown) => void): Promise<unknown> {
+  private send(method: string, params: JsonRpcParams | undefined, options: CallOptions, onResult?: (result: unknown) => void, onLateResult?: (result: unknown) => void, timeoutFromSend = false): Promise<unknown> {
     const id = this.nextId++;
     const text = frame(method, params, id);
-    const done = this.pending.add({ id, method, text, timeoutMs: this.timeoutOf(options), signal: options.signal, idempotent: options.idempotent, onResult, onLateResult });
+    const done = this.pending.add({ id, method, text, timeoutMs: this.timeoutOf(options), signal: options.signal, idempotent: options.idempotent, onResult, onLateResult, timeoutFromSend });
     const call = this.pending.get(id);
     if (call !== undefined && this.ready([call])) this.outbox.enqueue(call);
     return done;
@@ -198,11 +199,11 @@ export class JsonRpcClient extends Emitter<JsonRpcClientEvents> {
   }
 
   private transmit(calls: PendingCall[], text: string): void {
-    for (const call of calls) call.sent = true;
-    if (this.http) return this.http.transmit(calls, text);
     // Dropped since they were queued (an auto-batch waits for the end of the tick): they go out on the next open.
-    if (!this.ws!.isOpen) for (const call of calls) call.sent = false;
-    else this.ws!.send(text);
+    if (this.ws && !this.ws.isOpen) return;
+    for (const call of calls) this.pending.markSent(call);
+    if (this.http) return this.http.transmit(calls, text);
+    this.ws!.send(text);
   }
 
   /** Timeout or abort: tell the server (`rpc.cancel` over WS, abort the fetch over HTTP). */

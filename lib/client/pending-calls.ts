@@ -19,6 +19,9 @@ export interface PendingCall {
   onAbort: (() => void) | undefined;
   /** Sent on the current connection (as opposed to queued). */
   sent: boolean;
+  readonly timeoutMs: number;
+  /** The timeout runs only while sent on an open connection (subscribes): waiting to connect does not use it up. */
+  readonly timeoutFromSend: boolean;
 }
 
 export interface NewCall {
@@ -30,6 +33,7 @@ export interface NewCall {
   idempotent?: boolean;
   onResult?: (result: unknown) => void;
   onLateResult?: (result: unknown) => void;
+  timeoutFromSend?: boolean;
 }
 
 /** Abandoned calls remembered for their late answer; beyond this, the oldest is forgotten. */
@@ -67,18 +71,24 @@ export class PendingCalls {
         signal: spec.signal,
         onAbort: undefined,
         sent: false,
+        timeoutMs: spec.timeoutMs,
+        timeoutFromSend: spec.timeoutFromSend === true,
       };
       if (spec.signal?.aborted) return reject(new RpcAbortedError(spec.method, spec.signal.reason));
       this.calls.set(spec.id, call);
-      if (spec.timeoutMs > 0) {
-        call.timer = setTimeout(() => this.end(call, new RpcTimeoutError(spec.method, spec.timeoutMs)), spec.timeoutMs);
-      }
+      if (!call.timeoutFromSend) this.arm(call);
       if (spec.signal) {
         const signal = spec.signal;
         call.onAbort = () => this.end(call, new RpcAbortedError(spec.method, signal.reason));
         signal.addEventListener('abort', call.onAbort, { once: true });
       }
     });
+  }
+
+  /** The call went out on the open connection (its send-timed timeout starts now). */
+  markSent(call: PendingCall): void {
+    call.sent = true;
+    if (call.timeoutFromSend && call.timer === undefined) this.arm(call);
   }
 
   values(): IterableIterator<PendingCall> {
@@ -126,6 +136,7 @@ export class PendingCalls {
     for (const call of [...this.calls.values()]) {
       if (!call.sent || call.idempotent) {
         call.sent = false;
+        if (call.timeoutFromSend) this.disarm(call); // armed again when re-sent
         keep.push(call);
         continue;
       }
@@ -153,6 +164,15 @@ export class PendingCalls {
       this.abandoned.set(call.id, call.onLateResult);
     }
     this.cancel(call);
+  }
+
+  private arm(call: PendingCall): void {
+    if (call.timeoutMs > 0) call.timer = setTimeout(() => this.end(call, new RpcTimeoutError(call.method, call.timeoutMs)), call.timeoutMs);
+  }
+
+  private disarm(call: PendingCall): void {
+    clearTimeout(call.timer);
+    call.timer = undefined;
   }
 
   private take(call: PendingCall): void {

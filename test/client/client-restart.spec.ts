@@ -43,6 +43,23 @@ describe('server killed (SIGKILL) and restarted on the same port', () => {
     expect(await client.call('t.echo', ['after restart'])).toEqual(['after restart']);
   }, 60_000);
 
+  it('a subscribe made while the server is down outlives timeoutMs: its timeout runs from the send on an open socket', async () => {
+    server = await ServerProcess.start();
+    const port = server.port;
+    const url = server.wsUrl;
+    await server.kill(); // nothing listens: the client keeps reconnecting
+    const client = wsClient(url, { timeoutMs: 300, reconnect: { baseDelayMs: 50, maxDelayMs: 200 }, heartbeatMs: 0 });
+    const sub = client.subscribe<number>('t.numbers', { to: 3, everyMs: 2 });
+    const values: number[] = [];
+    const consumed = (async () => {
+      for await (const value of sub) values.push(value);
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // three timeouts' worth of connect attempts
+    server = await ServerProcess.start(port);
+    await consumed; // rejects with RpcTimeoutError if the wait to connect counted
+    expect(values).toEqual([1, 2, 3]);
+  }, 30_000);
+
   it('500 clients reconnecting after a restart spread over the backoff window, and all get back', async () => {
     server = await ServerProcess.start();
     const port = server.port;
