@@ -227,9 +227,10 @@ export class JsonRpcClient extends Emitter<JsonRpcClientEvents> {
   }
 
   private opened(credentials: JsonRpcCredentials | undefined): void {
-    this.book.resubscribe();
+    // Taken before the resubscribes: with autoBatch these wait unsent in the outbox too, and were sent twice.
     const unsent: PendingCall[] = [];
     for (const call of this.pending.values()) if (!call.sent) unsent.push(call);
+    this.book.resubscribe();
     for (const call of unsent) this.outbox.enqueue(call);
     this.reauth.schedule(credentials);
   }

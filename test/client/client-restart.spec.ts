@@ -43,18 +43,39 @@ describe('server killed (SIGKILL) and restarted on the same port', () => {
     expect(await client.call('t.echo', ['after restart'])).toEqual(['after restart']);
   }, 60_000);
 
+  it('autoBatch: after a restart each subscription is made once (no second server subscription nobody listens to)', async () => {
+    server = await ServerProcess.start();
+    const port = server.port;
+    const client = wsClient(server.wsUrl, { autoBatch: true, reconnect: { baseDelayMs: 50, maxDelayMs: 400 }, heartbeatMs: 0 });
+    const strays: unknown[] = [];
+    client.on('notification', (method, params) => strays.push({ method, params }));
+    const sub = client.subscribe<number>('t.numbers', { to: 300, everyMs: 2 });
+    const values: number[] = [];
+    for await (const value of sub) {
+      values.push(value);
+      if (value === 50) {
+        await server.kill();
+        await reach(client, 'reconnecting');
+        server = await ServerProcess.start(port);
+      }
+    }
+    expect(values).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(strays).toEqual([]); // a duplicate resubscribe would push to an id the client does not know
+  }, 60_000);
+
   it('a subscribe made while the server is down outlives timeoutMs: its timeout runs from the send on an open socket', async () => {
     server = await ServerProcess.start();
     const port = server.port;
     const url = server.wsUrl;
     await server.kill(); // nothing listens: the client keeps reconnecting
-    const client = wsClient(url, { timeoutMs: 300, reconnect: { baseDelayMs: 50, maxDelayMs: 200 }, heartbeatMs: 0 });
+    const client = wsClient(url, { timeoutMs: 1000, reconnect: { baseDelayMs: 50, maxDelayMs: 200 }, heartbeatMs: 0 });
     const sub = client.subscribe<number>('t.numbers', { to: 3, everyMs: 2 });
     const values: number[] = [];
     const consumed = (async () => {
       for await (const value of sub) values.push(value);
     })();
-    await new Promise((resolve) => setTimeout(resolve, 1000)); // three timeouts' worth of connect attempts
+    await new Promise((resolve) => setTimeout(resolve, 3000)); // three timeouts' worth of connect attempts
     server = await ServerProcess.start(port);
     await consumed; // rejects with RpcTimeoutError if the wait to connect counted
     expect(values).toEqual([1, 2, 3]);

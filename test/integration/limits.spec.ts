@@ -209,7 +209,7 @@ describe('limits, each hit and then the server still serving', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(registry.size).toBe(1); // backlogged, but not for slowConsumerMs yet
     // No send notices it any more: only the sweep can close it.
-    await eventually(() => registry.size === 0, 5000);
+    await eventually(() => registry.size === 0, 10_000); // the close, then its 2 s grace (the client reads nothing)
     expect(closeCodes).toEqual([JsonRpcCloseCode.SlowConsumer]);
     client.socket.terminate();
     await stillServing(server);
