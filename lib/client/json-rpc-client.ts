@@ -59,8 +59,7 @@ export class JsonRpcClient extends Emitter<JsonRpcClientEvents> {
     this.outbox = new Outbox(auto ? (typeof auto === 'object' ? (auto.maxSize ?? 100) : 100) : 0, this.pending, (calls, text) => this.transmit(calls, text));
     this.book = new SubscriptionBook({
       // A first subscribe survives a drop (re-sent as is); a resubscribe is sent afresh on the next open.
-      // Its timeout runs while it is sent on an open socket: a reconnect storm does not end it.
-      // A subscribe given up on (timeout) that the server opened anyway is closed again.
+      // Its timeout runs only while sent on an open socket; one given up on that the server opened anyway is closed again.
       subscribe: (method, params, onId, again) =>
         this.send(method, params, { timeoutMs: this.options.timeoutMs, idempotent: !again }, (id) => typeof id === 'string' && onId(id), (id) => this.notify('rpc.unsubscribe', [id]), true),
       unsubscribe: (id) => this.notify('rpc.unsubscribe', [id]),
