@@ -11,6 +11,7 @@ import { IsInt, IsString, Min } from 'class-validator';
 import { Observable, Subject } from 'rxjs';
 import { type JsonRpcConnection, type JsonRpcContext, JsonRpcModule, JsonRpcServer, type OnRpcConnect, RpcCtx, RpcMethod, RpcParams, RpcService, RpcSubscription } from '../../lib/index.js';
 import { serve } from '../scale/ipc.util.js';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { loopDelay, serverStats } from '../scale/stats.util.js';
 
 export class OrderDto {
@@ -95,7 +96,9 @@ serve(async (message) => {
       const eldP99 = delay.take(); // before the GC below, which would show up as delay
       const stats = await serverStats(app.get(JsonRpcServer).connections().length);
       delay.reset(); // the forced GC is the bench's own pause, not the server's
-      return { ...stats, eldP99, subscriptions, published: news };
+      // Which V8 space holds the reserved heap (RSS follows heapTotal, not heapUsed).
+      const spaces = Object.fromEntries(getHeapSpaceStatistics().map((space) => [space.space_name, Math.round((space.space_size / 2 ** 20) * 10) / 10]));
+      return { ...stats, eldP99, subscriptions, published: news, spaces };
     }
     default:
       throw new Error(`unknown command ${message.cmd}`);

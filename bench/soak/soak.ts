@@ -26,6 +26,8 @@ interface Row {
   rssMiB: number;
   heapMiB: number;
   heapTotalMiB: number;
+  /** MiB reserved per V8 space (new_space, old_space, code_space, large_object_space, ...), in the JSON only. */
+  spaces: Record<string, number>;
   externalMiB: number;
   eldP99: number;
   connections: number;
@@ -58,10 +60,10 @@ try {
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (let t = SAMPLE_MS; t <= SECONDS * 1000; t += SAMPLE_MS) {
     await new Promise((resolve) => setTimeout(resolve, started + t - Date.now()));
-    const w = await load.ask<Omit<Row, 't' | 'rssMiB' | 'heapMiB' | 'heapTotalMiB' | 'externalMiB' | 'eldP99' | 'connections' | 'subscriptions' | 'unexpected'> & { unexpected: Record<string, number> }>({ cmd: 'window' });
-    const s = await server.ask<{ rss: number; heapUsed: number; heapTotal: number; external: number; eldP99: number; connections: number; subscriptions: number }>({ cmd: 'sample' });
+    const w = await load.ask<Omit<Row, 't' | 'rssMiB' | 'heapMiB' | 'heapTotalMiB' | 'spaces' | 'externalMiB' | 'eldP99' | 'connections' | 'subscriptions' | 'unexpected'> & { unexpected: Record<string, number> }>({ cmd: 'window' });
+    const s = await server.ask<{ rss: number; heapUsed: number; heapTotal: number; spaces: Record<string, number>; external: number; eldP99: number; connections: number; subscriptions: number }>({ cmd: 'sample' });
     for (const [key, count] of Object.entries(w.unexpected)) unexpectedKinds[key] = (unexpectedKinds[key] ?? 0) + count;
-    const row: Row = { ...w, t: t / 1000, rssMiB: s.rss / 2 ** 20, heapMiB: s.heapUsed / 2 ** 20, heapTotalMiB: s.heapTotal / 2 ** 20, externalMiB: s.external / 2 ** 20, eldP99: s.eldP99, connections: s.connections, subscriptions: s.subscriptions, unexpected: Object.values(w.unexpected).reduce((a, b) => a + b, 0) };
+    const row: Row = { ...w, t: t / 1000, rssMiB: s.rss / 2 ** 20, heapMiB: s.heapUsed / 2 ** 20, heapTotalMiB: s.heapTotal / 2 ** 20, spaces: s.spaces, externalMiB: s.external / 2 ** 20, eldP99: s.eldP99, connections: s.connections, subscriptions: s.subscriptions, unexpected: Object.values(w.unexpected).reduce((a, b) => a + b, 0) };
     rows.push(row);
     console.log(`| ${row.t} | ${row.rssMiB.toFixed(1)} | ${row.heapMiB.toFixed(1)} | ${row.heapTotalMiB.toFixed(1)} | ${row.externalMiB.toFixed(1)} | ${row.eldP99.toFixed(1)} | ${row.connections} | ${row.subscriptions} | ${row.calls} | ${row.p99.toFixed(1)} | ${row.validation} | ${row.timeouts} | ${row.unexpected} | ${row.lost} | ${row.pushes} | ${row.gaps} | ${row.connects} | ${row.disconnects} |`);
   }
