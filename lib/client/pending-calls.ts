@@ -177,7 +177,7 @@ export class PendingCalls {
 
   private take(call: PendingCall): void {
     this.calls.delete(call.id);
-    if (call.timer !== undefined) clearTimeout(call.timer);
+    this.disarm(call);
     if (call.onAbort) call.signal!.removeEventListener('abort', call.onAbort);
   }
 }
